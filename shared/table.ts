@@ -1,0 +1,48 @@
+/**
+ * The one DynamoDB table: its keys, indexes and stream. The CDK stack and the local
+ * stack both build the table from this definition, so they cannot drift apart.
+ */
+export const tableDefinition = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Items whose `expiresAt` (epoch seconds) has passed are removed by DynamoDB TTL. */
+  ttlAttribute: 'expiresAt',
+  /** The events function needs the new image of each history event item. */
+  streamView: 'NEW_AND_OLD_IMAGES',
+  globalSecondaryIndexes: [
+    /** Orders of a tenant by creation time (newest first when read backwards). */
+    { indexName: 'byTenant', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Orders of a tenant in one stage, by creation time. */
+    { indexName: 'byStage', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** Orders of a tenant for one customer email, by creation time. */
+    { indexName: 'byCustomer', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  ],
+} as const;
+
+export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];
+
+/**
+ * Key layout. Every tenant-owned key starts with `T#<tenantId>#` so that a key built
+ * from one tenant's request can never address another tenant's item.
+ */
+export const keys = {
+  order: (tenantId: string, orderId: string) => ({ pk: `T#${tenantId}#O#${orderId}`, sk: 'ORDER' }),
+  orderEvent: (tenantId: string, orderId: string, sequence: number) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `EVT#${String(sequence).padStart(10, '0')}`,
+  }),
+  orderEventPrefix: 'EVT#',
+  ordersOfTenant: (tenantId: string) => `T#${tenantId}#ORDERS`,
+  ordersInStage: (tenantId: string, stage: string) => `T#${tenantId}#STAGE#${stage}`,
+  ordersOfCustomer: (tenantId: string, email: string) => `T#${tenantId}#EMAIL#${email.toLowerCase()}`,
+  idempotency: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#IDEM#${key}`, sk: 'IDEM' }),
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
+  apiKeyByHash: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  workflowVersion: (tenantId: string, version: number) => ({
+    pk: `T#${tenantId}#WF`,
+    sk: `V#${String(version).padStart(6, '0')}`,
+  }),
+  activeWorkflow: (tenantId: string) => ({ pk: `T#${tenantId}#WF`, sk: 'ACTIVE' }),
+  inventory: (tenantId: string, sku: string) => ({ pk: `T#${tenantId}#SKU#${sku}`, sk: 'SKU' }),
+} as const;
