@@ -1,6 +1,6 @@
 // aws-local-stepfunctions relies on Promise.withResolvers, which Node.js gained in 22;
 // the local stack and the tests run on Node.js 20.
-if (typeof Promise.withResolvers !== 'function') {
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
     writable: true,

@@ -1,0 +1,7 @@
+import { etag } from '../../../shared/http/request.js';
+import type { Operation } from './index.js';
+
+export const getOrder: Operation<'getOrder'> = async ({ principal, params }, { orders }) => {
+  const order = await orders.get(principal.tenantId, params.id as string);
+  return { statusCode: 200, headers: { etag: etag(order.version) }, body: order };
+};

@@ -1,0 +1,42 @@
+import { startStack } from './stack.js';
+
+/** `npm start`: the local stack in the foreground until Ctrl-C or SIGTERM. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const args = new Set(process.argv.slice(2));
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT must be a port number, not "${process.env.PORT}".`);
+  }
+  const stack = await startStack({
+    port,
+    inMemory: args.has('--in-memory'),
+    adminKey: process.env.ORDERFLOW_ADMIN_KEY || undefined,
+    demoApiKey: process.env.ORDERFLOW_DEMO_API_KEY || undefined,
+    log: (line) => console.log(line),
+  });
+  if (!process.env.ORDERFLOW_ADMIN_KEY) console.log(`admin key (ORDERFLOW_ADMIN_KEY): ${stack.adminKey}`);
+  if (stack.demoApiKey && !process.env.ORDERFLOW_DEMO_API_KEY) {
+    console.log(`demo tenant key (ORDERFLOW_DEMO_API_KEY): ${stack.demoApiKey}`);
+  } else if (!stack.demoApiKey) {
+    console.log('demo tenant: key as printed on first start (or set ORDERFLOW_DEMO_API_KEY)');
+  }
+  console.log(`started in ${Date.now() - started} ms`);
+  console.log(`orderflow listening on ${stack.url}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`orderflow failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import './polyfills.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ApiDeps } from '../functions/api/deps.js';
+import { createApiHandler } from '../functions/api/handler.js';
+import { wireApi } from '../functions/api/wiring.js';
+import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
+import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
+import { createDocumentClient } from '../shared/store/dynamodb/client.js';
+import { ensureTable } from '../shared/store/dynamodb/create-table.js';
+import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
+import { DynamoWorkflowStore } from '../shared/store/dynamodb/workflow-store.js';
+import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
+import { createLocalApiGateway } from './api-gateway.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+
+export const DEMO_TENANT_ID = 'demo';
+export const TABLE_NAME = 'orderflow';
+
+export interface StackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Keep no data folder: everything is gone when the stack stops. */
+  inMemory?: boolean;
+  dataDir?: string;
+  adminKey?: string;
+  demoApiKey?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  url: string;
+  port: number;
+  adminKey: string;
+  /** Set when this start created the demo tenant or was given its key. */
+  demoApiKey?: string;
+  dynamoEndpoint: string;
+  deps: ApiDeps;
+  stop(): Promise<void>;
+}
+
+function secret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** A secret kept in the data folder, so cursors stay valid across restarts. */
+function persistentSecret(dataDir: string | undefined, name: string): string {
+  if (!dataDir) return secret();
+  const file = join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = secret();
+  writeFileSync(file, value, { mode: 0o600 });
+  return value;
+}
+
+/**
+ * Starts the whole local stack: DynamoDB Local, the table from the shared definition, the
+ * demo tenant, and the api function behind a local API Gateway.
+ */
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? '.orderflow-data');
+  const dynamoDir = dataDir && join(dataDir, 'dynamodb');
+  if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
+
+  const dynamo = await startDynamoDbLocal({ dataDir: dynamoDir });
+  const stoppers: (() => Promise<void>)[] = [() => dynamo.stop()];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper();
+  };
+  try {
+    const config = { tableName: TABLE_NAME, endpoint: dynamo.endpoint, region: 'local' };
+    const rawClient = new DynamoDBClient({
+      ...config,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTable(rawClient, TABLE_NAME);
+    rawClient.destroy();
+
+    const documents = createDocumentClient(config);
+    const adminKey = options.adminKey ?? secret();
+    const deps = wireApi({
+      ...config,
+      adminKeyHash: hashApiKey(adminKey),
+      cursorSecret: persistentSecret(dataDir, 'cursor.key'),
+      workflows: new DynamoWorkflowStore(documents, TABLE_NAME, defaultWorkflow),
+    });
+    const demoApiKey = await ensureDemoTenant(
+      deps,
+      new DynamoTenantStore(documents, TABLE_NAME),
+      options.demoApiKey,
+    );
+
+    const server = createLocalApiGateway(createApiHandler(deps));
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolvePromise) => {
+          server.close(() => resolvePromise());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    log(`DynamoDB Local at ${dynamo.endpoint}${dynamoDir ? ` (data in ${dynamoDir})` : ' (in memory)'}`);
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      adminKey,
+      demoApiKey,
+      dynamoEndpoint: dynamo.endpoint,
+      deps,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates the demo tenant on first start; a given demo key is made valid on every start. */
+async function ensureDemoTenant(
+  deps: ApiDeps,
+  tenants: DynamoTenantStore,
+  demoApiKey: string | undefined,
+): Promise<string | undefined> {
+  const wanted = demoApiKey ?? `ofk_${secret()}`;
+  if (!(await tenants.getTenant(DEMO_TENANT_ID))) {
+    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    await tenants.createTenant(
+      { tenantId: DEMO_TENANT_ID, name: 'Demo', createdAt: deps.clock().toISOString() },
+      { ...record, hash: hashApiKey(wanted) },
+    );
+    return wanted;
+  }
+  if (demoApiKey === undefined) return undefined;
+  if (!(await tenants.findKeyByHash(hashApiKey(demoApiKey)))) {
+    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    await tenants.addKey({ ...record, hash: hashApiKey(demoApiKey) });
+  }
+  return demoApiKey;
+}

@@ -1,0 +1,77 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newId } from '../ids.js';
+import type { ApiKeyRecord, TenantStore } from '../store/tenant-store.js';
+
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  role: string;
+}
+
+/** Keys carry 256 random bits, so one unsalted SHA-256 is enough to store them safely. */
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}
+
+export function newApiKey(
+  tenantId: string,
+  role: string,
+  now: Date,
+): { apiKey: string; record: ApiKeyRecord } {
+  const apiKey = `ofk_${randomBytes(32).toString('base64url')}`;
+  return {
+    apiKey,
+    record: {
+      keyId: newId('key', now.getTime()),
+      tenantId,
+      role,
+      hash: hashApiKey(apiKey),
+      createdAt: now.toISOString(),
+    },
+  };
+}
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export function isAdminKey(token: string | undefined, adminKeyHash: string): boolean {
+  if (!token) return false;
+  return timingSafeEqual(Buffer.from(hashApiKey(token), 'hex'), Buffer.from(adminKeyHash, 'hex'));
+}
+
+/**
+ * Resolves API keys to principals, remembering answers briefly so that a busy client
+ * does not cost a read per request. A revocation in this process is seen at once;
+ * in other processes within `ttlMs`.
+ */
+export class ApiKeyAuthenticator {
+  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+
+  constructor(
+    private readonly tenants: TenantStore,
+    private readonly ttlMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async authenticate(token: string | undefined): Promise<Principal | undefined> {
+    if (!token) return undefined;
+    const hash = hashApiKey(token);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > this.now()) return cached.principal;
+    const record = await this.tenants.findKeyByHash(hash);
+    const principal = record
+      ? { tenantId: record.tenantId, keyId: record.keyId, role: record.role }
+      : undefined;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, until: this.now() + this.ttlMs });
+    return principal;
+  }
+
+  forgetKey(keyId: string): void {
+    for (const [hash, entry] of this.cache) {
+      if (entry.principal?.keyId === keyId) this.cache.delete(hash);
+    }
+  }
+}

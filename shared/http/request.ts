@@ -1,0 +1,41 @@
+import type * as z from 'zod';
+import type { Principal } from '../auth/api-keys.js';
+import { problems } from '../problem.js';
+import type { Route } from './routes.js';
+
+type BodyOf<R> = R extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
+type QueryOf<R> = R extends { query: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+
+/** A request after the edge has authenticated it and validated its body and query. */
+export interface ApiRequest<R extends Route = Route> {
+  route: R;
+  params: Record<string, string>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  principal: R extends { auth: 'tenant' } ? Principal : undefined;
+  idempotency?: { key: string; owner: string };
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  /** Serialized as JSON unless `headers['content-type']` says otherwise and it is a string. */
+  body?: unknown;
+}
+
+/** `If-Match: "4"` (or W/"4") as the version number it names. */
+export function ifMatchVersion(headers: Record<string, string>): number | undefined {
+  const value = headers['if-match'];
+  if (value === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(value);
+  if (!match) {
+    throw problems.validation([{ path: '/headers/if-match', message: 'Must be an ETag such as "4".' }]);
+  }
+  return Number(match[1]);
+}
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}

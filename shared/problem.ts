@@ -1,0 +1,82 @@
+/** One problem in a request, located by a JSON pointer into the request (`/items/0/quantity`). */
+export interface ProblemDetail {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: ProblemDetail[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * A failure the client can act on. Domain code throws it; the HTTP edge turns it into
+ * `application/problem+json` without leaking anything else about the failure.
+ */
+export class ProblemError extends Error {
+  readonly status: number;
+  readonly errors?: ProblemDetail[];
+  readonly slug: string;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(
+    status: number,
+    slug: string,
+    detail: string,
+    options: { errors?: ProblemDetail[]; extensions?: Record<string, unknown> } = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+    this.status = status;
+    this.slug = slug;
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://orderflow.dev/problems/${this.slug}`,
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
+    };
+  }
+}
+
+export const problems = {
+  validation: (errors: ProblemDetail[], detail = 'The request is not valid.') =>
+    new ProblemError(400, 'validation', detail, { errors }),
+  notFound: (what: string) => new ProblemError(404, 'not-found', `${what} was not found.`),
+  unauthorized: () =>
+    new ProblemError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
+  forbidden: (detail: string) => new ProblemError(403, 'forbidden', detail),
+  conflict: (detail: string, extensions?: Record<string, unknown>) =>
+    new ProblemError(409, 'conflict', detail, { extensions }),
+  preconditionFailed: (detail: string) => new ProblemError(412, 'precondition-failed', detail),
+  unavailable: () =>
+    new ProblemError(503, 'unavailable', 'The service is temporarily unavailable; retry shortly.'),
+};

@@ -1,0 +1,87 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, StoreUnavailableError } from '../errors.js';
+
+export interface DynamoConfig {
+  tableName: string;
+  /** DynamoDB Local's URL; unset on AWS. */
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * A document client that fails fast: an unreachable database must become a quick 503,
+ * not a request that hangs until the Lambda or the client times out.
+ */
+export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: config.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(config.endpoint
+      ? { endpoint: config.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1500 },
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+const UNAVAILABLE = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  return (
+    UNAVAILABLE.has(error.name) ||
+    (code !== undefined && UNAVAILABLE.has(code)) ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 503 ||
+    /socket hang up|connect ECONNREFUSED|timed out/i.test(error.message)
+  );
+}
+
+/** True when a write lost its condition (directly or inside a transaction). */
+export function isConditionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ConditionalCheckFailedException') return true;
+  if (error.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+/** Another transaction was writing the same item at the same moment. */
+function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TransactionConflictException') return true;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return (
+    error.name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'TransactionConflict')
+  );
+}
+
+/** Runs a store call, translating AWS errors into the store's own errors. */
+export async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConflictError();
+    if (isTransactionConflict(error)) throw new ConflictError();
+    if (isUnavailable(error)) throw new StoreUnavailableError(error);
+    throw error;
+  }
+}

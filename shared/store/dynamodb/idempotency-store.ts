@@ -1,0 +1,119 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../table.js';
+import { ConflictError } from '../errors.js';
+import {
+  IDEMPOTENCY_LEASE_MS,
+  IDEMPOTENCY_RETENTION_S,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+} from '../idempotency-store.js';
+import type { StoredResponse } from '../order-store.js';
+import { storeCall } from './client.js';
+
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(
+    tenantId: string,
+    key: string,
+    requestHash: string,
+    owner: string,
+    now: Date,
+  ): ReturnType<IdempotencyStore['claim']> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.idempotency(tenantId, key),
+              entity: 'idempotency',
+              state: 'pending',
+              requestHash,
+              owner,
+              leaseUntil: now.getTime() + IDEMPOTENCY_LEASE_MS,
+              expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_S,
+            },
+            // Free, or held by a request whose lease ran out (it crashed before finishing).
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
+          }),
+        ),
+      );
+      return { claimed: true as const };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const record = await this.get(tenantId, key);
+      // Released between our attempt and the read: the caller simply tries again.
+      if (!record) return this.claim(tenantId, key, requestHash, owner, now);
+      return { claimed: false as const, record };
+    }
+  }
+
+  async get(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(tenantId, key),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return {
+      requestHash: Item.requestHash as string,
+      state: Item.state as IdempotencyRecord['state'],
+      owner: Item.owner as string,
+      ...(Item.response ? { response: Item.response as StoredResponse } : {}),
+    };
+  }
+
+  async complete(tenantId: string, key: string, owner: string, response: StoredResponse, now: Date) {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.idempotency(tenantId, key),
+              entity: 'idempotency',
+              state: 'done',
+              owner,
+              response,
+              expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_S,
+            },
+            ConditionExpression: '#owner = :owner AND #state = :pending',
+            ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
+            ExpressionAttributeValues: { ':owner': owner, ':pending': 'pending' },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Already completed inside the handler's own transaction.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  async release(tenantId: string, key: string, owner: string) {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.idempotency(tenantId, key),
+            ConditionExpression: '#owner = :owner AND #state = :pending',
+            ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
+            ExpressionAttributeValues: { ':owner': owner, ':pending': 'pending' },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { newId } from '../../ids.js';
+import type { Order, OrderEvent } from '../../orders/schema.js';
+import { keys } from '../../table.js';
+import { IDEMPOTENCY_RETENTION_S } from '../idempotency-store.js';
+import type { IdempotencyCompletion, NewEvent, OrderRecord, OrderStore, PageKey } from '../order-store.js';
+import { storeCall } from './client.js';
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
+
+function orderItem(tenantId: string, order: Order, lastSequence: number) {
+  const sortKey = `${order.createdAt}#${order.id}`;
+  const email = order.customer?.email;
+  return {
+    ...keys.order(tenantId, order.id),
+    gsi1pk: keys.ordersOfTenant(tenantId),
+    gsi1sk: sortKey,
+    gsi2pk: keys.ordersInStage(tenantId, order.stage),
+    gsi2sk: sortKey,
+    ...(email ? { gsi3pk: keys.ordersOfCustomer(tenantId, email), gsi3sk: sortKey } : {}),
+    entity: 'order',
+    tenantId,
+    lastSequence,
+    order,
+  };
+}
+
+function eventItems(tenantId: string, order: Order, firstSequence: number, events: NewEvent[], now: string) {
+  return events.map((event, index): OrderEvent & Record<string, unknown> => {
+    const sequence = firstSequence + index;
+    return {
+      ...keys.orderEvent(tenantId, order.id, sequence),
+      entity: 'event',
+      tenantId,
+      id: newId('evt'),
+      type: event.type,
+      sequence,
+      orderId: order.id,
+      timestamp: now,
+      actor: event.actor,
+      data: { ...event.data, sequence },
+    };
+  });
+}
+
+function stripKeys(item: Record<string, unknown>): OrderEvent {
+  const { pk: _pk, sk: _sk, entity: _entity, tenantId: _tenantId, ...event } = item;
+  return event as OrderEvent;
+}
+
+function idempotencyPut(
+  tableName: string,
+  tenantId: string,
+  completion: IdempotencyCompletion,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.idempotency(tenantId, completion.key),
+        entity: 'idempotency',
+        state: 'done',
+        owner: completion.owner,
+        response: completion.response,
+        expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_RETENTION_S,
+      },
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': completion.owner },
+    },
+  };
+}
+
+export class DynamoOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(
+    tenantId: string,
+    order: Order,
+    events: NewEvent[],
+    idempotency?: IdempotencyCompletion,
+  ): Promise<OrderEvent[]> {
+    const written = eventItems(tenantId, order, 1, events, order.createdAt);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: orderItem(tenantId, order, written.length),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...written.map((Item) => ({
+        Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...(idempotency ? [idempotencyPut(this.tableName, tenantId, idempotency)] : []),
+    ];
+    await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    return written.map(stripKeys);
+  }
+
+  async get(tenantId: string, orderId: string): Promise<OrderRecord | undefined> {
+    const { Item } = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.order(tenantId, orderId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return { order: Item.order as Order, lastSequence: Item.lastSequence as number };
+  }
+
+  async update(
+    tenantId: string,
+    next: Order,
+    expected: { version: number; lastSequence: number; stage?: string },
+    events: NewEvent[],
+    idempotency?: IdempotencyCompletion,
+  ): Promise<OrderEvent[]> {
+    const written = eventItems(tenantId, next, expected.lastSequence + 1, events, next.updatedAt);
+    const item = orderItem(tenantId, next, expected.lastSequence + written.length);
+    const names: Record<string, string> = { '#order': 'order', '#version': 'version' };
+    const values: Record<string, unknown> = { ':version': expected.version };
+    const assignments = Object.entries(item)
+      .filter(([field]) => field !== 'pk' && field !== 'sk')
+      .map(([field, value], index) => {
+        names[`#f${index}`] = field;
+        values[`:f${index}`] = value;
+        return `#f${index} = :f${index}`;
+      });
+    // An order that stops having an email must leave the customer index.
+    const removals = item.gsi3pk ? '' : ' REMOVE gsi3pk, gsi3sk';
+    let condition = '#order.#version = :version';
+    if (expected.stage !== undefined) {
+      names['#stage'] = 'stage';
+      values[':stage'] = expected.stage;
+      condition += ' AND #order.#stage = :stage';
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.order(tenantId, next.id),
+          UpdateExpression: `SET ${assignments.join(', ')}${removals}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...written.map((Item) => ({
+        Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...(idempotency ? [idempotencyPut(this.tableName, tenantId, idempotency)] : []),
+    ];
+    await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    return written.map(stripKeys);
+  }
+
+  async list(
+    tenantId: string,
+    query: {
+      stage?: string;
+      customerEmail?: string;
+      createdAfter?: string;
+      createdBefore?: string;
+      limit: number;
+    },
+    after?: PageKey,
+  ): Promise<{ orders: Order[]; lastKey?: PageKey }> {
+    const [indexName, pkField, skField, partition] = query.customerEmail
+      ? (['byCustomer', 'gsi3pk', 'gsi3sk', keys.ordersOfCustomer(tenantId, query.customerEmail)] as const)
+      : query.stage
+        ? (['byStage', 'gsi2pk', 'gsi2sk', keys.ordersInStage(tenantId, query.stage)] as const)
+        : (['byTenant', 'gsi1pk', 'gsi1sk', keys.ordersOfTenant(tenantId)] as const);
+
+    const names: Record<string, string> = { '#pk': pkField };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let keyCondition = '#pk = :pk';
+    // Sort keys are `<createdAt>#<id>`: '#' sorts before digits, '~' after everything used.
+    const lower = query.createdAfter ? `${new Date(query.createdAfter).toISOString()}~` : undefined;
+    const upper = query.createdBefore ? `${new Date(query.createdBefore).toISOString()}#` : undefined;
+    if (lower || upper) names['#sk'] = skField;
+    if (lower && upper) {
+      keyCondition += ' AND #sk BETWEEN :lower AND :upper';
+      Object.assign(values, { ':lower': lower, ':upper': upper });
+    } else if (lower) {
+      keyCondition += ' AND #sk > :lower';
+      values[':lower'] = lower;
+    } else if (upper) {
+      keyCondition += ' AND #sk < :upper';
+      values[':upper'] = upper;
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: after,
+    };
+    if (query.customerEmail && query.stage) {
+      input.FilterExpression = '#order.#stage = :stage';
+      Object.assign(names, { '#order': 'order', '#stage': 'stage' });
+      values[':stage'] = query.stage;
+    }
+    const result = await storeCall(() => this.client.send(new QueryCommand(input)));
+    const orders = (result.Items ?? []).map((item) => item.order as Order);
+    return { orders, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  }
+
+  async listEvents(
+    tenantId: string,
+    orderId: string,
+    limit: number,
+    afterSequence = 0,
+  ): Promise<{ events: OrderEvent[]; hasMore: boolean }> {
+    const { pk } = keys.order(tenantId, orderId);
+    const result = await storeCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':from': keys.orderEvent(tenantId, orderId, afterSequence + 1).sk,
+            ':to': `${keys.orderEventPrefix}~`,
+          },
+          ConsistentRead: true,
+          Limit: limit + 1,
+        }),
+      ),
+    );
+    const items = result.Items ?? [];
+    return { events: items.slice(0, limit).map(stripKeys), hasMore: items.length > limit };
+  }
+}

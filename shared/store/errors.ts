@@ -1,0 +1,15 @@
+/** The expected version or stage no longer holds: somebody else changed the item first. */
+export class ConflictError extends Error {
+  constructor(message = 'The item was changed concurrently.') {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The database could not be reached or did not answer in time; the request may be retried. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The data store is unavailable.', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
