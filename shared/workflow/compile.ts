@@ -1,0 +1,391 @@
+/**
+ * Compiles a validated workflow to an Amazon States Language definition (JSONPath).
+ *
+ * Every order's execution passes an `ExecutionState` between states. `Route` (the
+ * start) jumps to the current stage's entry, so an execution can resume an order in
+ * any stage. Per stage: onEnter actions (consecutive ones with the same retry and
+ * onError share one Task) → one Choice over the auto transitions → a DynamoDB
+ * `.waitForTaskToken` that parks until the API signals a manual transition (or the
+ * stage timeout fires). Standard workflows bill per state transition, so no state
+ * exists that the design does not need. The output is deterministic: the same
+ * workflow and targets give byte-identical JSON.
+ */
+import { durationSeconds } from './duration.js';
+import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
+import {
+  ACTION_FAILED_ERROR,
+  ORDER_STAGE_ATTRIBUTE,
+  STAGE_CONFLICT_ERROR,
+  TASK_TOKEN_ATTRIBUTE,
+  TASK_TOKEN_STAGE_ATTRIBUTE,
+  type TaskAction,
+  UNKNOWN_STAGE_ERROR,
+} from './task-payloads.js';
+
+export interface CompileTargets {
+  /** The orders table (shared/table.ts), where waits store their task token. */
+  tableName: string;
+  /** The task function every Lambda Task state invokes (see task-payloads.ts). */
+  taskFunctionArn: string;
+}
+
+export type AslState = { Type: 'Task' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' } & Record<string, unknown>;
+export interface AslDefinition {
+  Comment: string;
+  QueryLanguage: 'JSONPath';
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+export type ChoiceRule = Record<string, unknown>;
+
+export const ROUTE_STATE = 'Route';
+export const RELOAD_STATE = 'Reload';
+const UNKNOWN_STAGE_STATE = 'Unknown stage';
+const ACTION_FAILED_STATE = 'Action failed';
+const MAX_STATE_NAME_LENGTH = 80;
+const WAIT_FOR_TRANSITION_RESOURCE = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
+/** Lambda's own maximum; without it the local interpreter would stop a Task after 60 s. */
+const LAMBDA_TASK_TIMEOUT_SECONDS = 900;
+
+/** Errors of the Lambda service itself (throttling, cold-start failures), worth retrying for any task. */
+const TRANSIENT_LAMBDA_RETRIER = {
+  ErrorEquals: [
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.TooManyRequestsException',
+  ],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
+const CATCH_CONFLICT = { ErrorEquals: [STAGE_CONFLICT_ERROR], ResultPath: '$.error', Next: RELOAD_STATE };
+
+type Continuation = { Next: string } | { End: true };
+
+/** Consecutive onEnter actions that become one state. */
+type ActionStep =
+  | { kind: 'group'; name: string; failureName: string; actions: Exclude<Action, { type: 'wait' }>[] }
+  | { kind: 'pause'; name: string; seconds: number };
+
+const orderRef = { 'tenantId.$': '$.tenantId', 'orderId.$': '$.orderId' };
+
+export function compileWorkflow(workflow: Workflow, targets: CompileTargets): AslDefinition {
+  const stagesById = new Map(workflow.stages.map((stage) => [stage.id, stage]));
+  const steps = new Map(workflow.stages.map((stage) => [stage.id, actionSteps(stage)]));
+  const states: Record<string, AslState> = {};
+
+  const lambdaTask = (parameters: Record<string, unknown>, extra: Record<string, unknown>): AslState => ({
+    Type: 'Task',
+    Resource: targets.taskFunctionArn,
+    Parameters: parameters,
+    ResultPath: '$',
+    ...extra,
+  });
+
+  /** The first state of a stage, for Choice states (which cannot end an execution). */
+  const entryState = (stageId: string): string => {
+    const stage = stagesById.get(stageId) as Stage;
+    const first = steps.get(stageId)?.[0];
+    if (first) return first.name;
+    return stage.final ? `${stage.id}: done` : afterActionsState(stage);
+  };
+  /** Entering a stage from a Task: a final stage without actions ends right there. */
+  const enter = (stageId: string): Continuation => {
+    const stage = stagesById.get(stageId) as Stage;
+    return stage.final && stage.onEnter.length === 0 ? { End: true } : { Next: entryState(stageId) };
+  };
+
+  states[ROUTE_STATE] = {
+    Type: 'Choice',
+    Choices: workflow.stages.map((stage) => ({
+      Variable: '$.stage',
+      StringEquals: stage.id,
+      Next: entryState(stage.id),
+    })),
+    Default: UNKNOWN_STAGE_STATE,
+  };
+
+  for (const stage of workflow.stages) {
+    const stageSteps = steps.get(stage.id) ?? [];
+    const afterActions: Continuation = stage.final ? { End: true } : { Next: afterActionsState(stage) };
+    stageSteps.forEach((step, index) => {
+      const next: Continuation = stageSteps[index + 1]
+        ? { Next: stageSteps[index + 1]?.name as string }
+        : afterActions;
+      if (step.kind === 'pause') {
+        states[step.name] = { Type: 'Wait', Seconds: step.seconds, ...next };
+        return;
+      }
+      const [first] = step.actions;
+      if (!first) return;
+      states[step.name] = lambdaTask(
+        {
+          kind: 'runActions',
+          ...orderRef,
+          stage: stage.id,
+          'entry.$': '$.entry',
+          actions: step.actions.map(toTaskAction),
+        },
+        {
+          TimeoutSeconds: LAMBDA_TASK_TIMEOUT_SECONDS,
+          Retry: retriers(first.retry),
+          Catch: [
+            CATCH_CONFLICT,
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: step.failureName },
+          ],
+          ...next,
+        },
+      );
+      const onError = first.onError;
+      let afterFailure: Continuation;
+      if (onError === 'fail') afterFailure = { Next: ACTION_FAILED_STATE };
+      // Running the group again skips what succeeded and what failed, so the rest still runs.
+      else if (onError === 'continue') afterFailure = step.actions.length > 1 ? { Next: step.name } : next;
+      else afterFailure = enter(onError.transitionTo);
+      states[step.failureName] = lambdaTask(
+        {
+          kind: 'actionFailed',
+          ...orderRef,
+          stage: stage.id,
+          'entry.$': '$.entry',
+          actionIds: step.actions.map((action) => action.id),
+          onError,
+          'error.$': '$.error',
+        },
+        { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...afterFailure },
+      );
+    });
+
+    if (stage.final) {
+      if (stageSteps.length === 0) states[`${stage.id}: done`] = { Type: 'Succeed' };
+      continue;
+    }
+
+    const { conditional, unconditional } = autoRoutes(stage);
+    const fallback = unconditional ? moveState(stage, unconditional.to, 'auto') : `${stage.id}: wait`;
+    if (conditional.length > 0) {
+      states[`${stage.id}: auto`] = {
+        Type: 'Choice',
+        Choices: conditional.map((transition) => ({
+          ...compileChoiceRule(transition.when as Condition),
+          Next: moveState(stage, transition.to, 'auto'),
+        })),
+        Default: fallback,
+      };
+    }
+    for (const transition of [...conditional, ...(unconditional ? [unconditional] : [])]) {
+      states[moveState(stage, transition.to, 'auto')] = moveTask(stage, transition.to, 'auto');
+    }
+    if (unconditional) continue;
+
+    const manualTargets = stage.transitions.filter((transition) => !transition.auto).map((t) => t.to);
+    const [onlyTarget] = manualTargets;
+    states[`${stage.id}: wait`] = {
+      Type: 'Task',
+      Resource: WAIT_FOR_TRANSITION_RESOURCE,
+      Parameters: {
+        TableName: targets.tableName,
+        // shared/table.ts keys.order
+        Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage',
+        // The order may have moved before the wait began; then nobody would signal this token.
+        ConditionExpression: '#stage = :stage',
+        ExpressionAttributeNames: {
+          '#stage': ORDER_STAGE_ATTRIBUTE,
+          '#taskToken': TASK_TOKEN_ATTRIBUTE,
+          '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
+        },
+        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
+      },
+      // The signal's output (SendTaskSuccess) is the next execution state.
+      ResultPath: '$',
+      ...(stage.timeout ? { TimeoutSeconds: durationSeconds(stage.timeout.after) } : {}),
+      Catch: [
+        {
+          ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+          ResultPath: '$.error',
+          Next: RELOAD_STATE,
+        },
+        ...(stage.timeout
+          ? [
+              {
+                ErrorEquals: ['States.Timeout'],
+                ResultPath: '$.error',
+                Next: moveState(stage, stage.timeout.to, 'timeout'),
+              },
+            ]
+          : []),
+      ],
+      ...(manualTargets.length === 1 && onlyTarget ? enter(onlyTarget) : { Next: ROUTE_STATE }),
+    };
+    if (stage.timeout) {
+      states[moveState(stage, stage.timeout.to, 'timeout')] = moveTask(stage, stage.timeout.to, 'timeout');
+    }
+  }
+
+  const referenced = new Set(Object.values(states).flatMap(referencedStates));
+  if (referenced.has(RELOAD_STATE)) {
+    states[RELOAD_STATE] = lambdaTask(
+      { kind: 'reload', ...orderRef },
+      { Retry: [TRANSIENT_LAMBDA_RETRIER], Next: ROUTE_STATE },
+    );
+  }
+  if (referenced.has(ACTION_FAILED_STATE)) {
+    states[ACTION_FAILED_STATE] = {
+      Type: 'Fail',
+      Error: ACTION_FAILED_ERROR,
+      Cause: "An onEnter action failed; the order stays in its stage and the order's history has the error.",
+    };
+  }
+  states[UNKNOWN_STAGE_STATE] = {
+    Type: 'Fail',
+    Error: UNKNOWN_STAGE_ERROR,
+    Cause: 'The execution was started in a stage this workflow version does not have.',
+  };
+
+  return {
+    Comment: `Orderflow workflow "${workflow.name}"`,
+    QueryLanguage: 'JSONPath',
+    StartAt: ROUTE_STATE,
+    States: states,
+  };
+
+  function moveTask(from: Stage, to: string, cause: 'auto' | 'timeout'): AslState {
+    return lambdaTask(
+      { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause },
+      { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...enter(to) },
+    );
+  }
+}
+
+/** After the actions: the auto Choice, else the one unconditional auto move, else the wait. */
+function afterActionsState(stage: Stage): string {
+  const { conditional, unconditional } = autoRoutes(stage);
+  if (conditional.length > 0) return `${stage.id}: auto`;
+  return unconditional ? moveState(stage, unconditional.to, 'auto') : `${stage.id}: wait`;
+}
+
+/** Auto transitions up to the first one without `when`; later ones can never be taken. */
+function autoRoutes(stage: Stage) {
+  const autos = stage.transitions.filter((transition) => transition.auto);
+  const firstUnconditional = autos.findIndex((transition) => transition.when === undefined);
+  return firstUnconditional < 0
+    ? { conditional: autos, unconditional: undefined }
+    : { conditional: autos.slice(0, firstUnconditional), unconditional: autos[firstUnconditional] };
+}
+
+function moveState(from: Stage, to: string, cause: 'auto' | 'timeout'): string {
+  const readable = `${from.id}: move to ${to} (${cause})`;
+  if (readable.length <= MAX_STATE_NAME_LENGTH) return readable;
+  // Two long ids: the transition's position keeps the name unique and within ASL's limit.
+  const index = from.transitions.findIndex(
+    (transition) => transition.to === to && (cause === 'timeout' || transition.auto),
+  );
+  return `${from.id}: move #${index} (${cause})`;
+}
+
+function actionSteps(stage: Stage): ActionStep[] {
+  const steps: ActionStep[] = [];
+  for (const action of stage.onEnter) {
+    if (action.type === 'wait') {
+      steps.push({
+        kind: 'pause',
+        name: `${stage.id}: pause ${action.id}`,
+        seconds: durationSeconds(action.duration),
+      });
+      continue;
+    }
+    const last = steps.at(-1);
+    const [previous] = last?.kind === 'group' ? last.actions.slice(-1) : [];
+    if (last?.kind === 'group' && previous && sameFailureHandling(previous, action))
+      last.actions.push(action);
+    else steps.push({ kind: 'group', name: '', failureName: '', actions: [action] });
+  }
+  const groups = steps.filter((step) => step.kind === 'group');
+  groups.forEach((group, index) => {
+    const suffix = groups.length === 1 ? '' : ` ${index + 1}`;
+    group.name = `${stage.id}: run actions${suffix}`;
+    group.failureName = `${stage.id}: actions failed${suffix}`;
+  });
+  return steps;
+}
+
+function sameFailureHandling(
+  a: Exclude<Action, { type: 'wait' }>,
+  b: Exclude<Action, { type: 'wait' }>,
+): boolean {
+  return JSON.stringify([a.retry, a.onError]) === JSON.stringify([b.retry, b.onError]);
+}
+
+function toTaskAction(action: Exclude<Action, { type: 'wait' }>): TaskAction {
+  const { id, type, retry: _retry, onError: _onError, ...params } = action;
+  return { id, type, params };
+}
+
+/** Retry an action's Task as its `retry` says, except when the order has left the stage. */
+function retriers(retry: Retry | undefined): Record<string, unknown>[] {
+  if (!retry || retry.maxAttempts <= 1) return [TRANSIENT_LAMBDA_RETRIER];
+  return [
+    { ErrorEquals: [STAGE_CONFLICT_ERROR], MaxAttempts: 0 },
+    TRANSIENT_LAMBDA_RETRIER,
+    {
+      ErrorEquals: ['States.ALL'],
+      IntervalSeconds: durationSeconds(retry.interval),
+      MaxAttempts: retry.maxAttempts - 1,
+      BackoffRate: retry.backoffRate,
+      JitterStrategy: 'FULL',
+    },
+  ];
+}
+
+function referencedStates(state: AslState): string[] {
+  const names: string[] = [];
+  if (typeof state.Next === 'string') names.push(state.Next);
+  if (typeof state.Default === 'string') names.push(state.Default);
+  for (const list of [state.Choices, state.Catch]) {
+    if (Array.isArray(list)) for (const entry of list) names.push((entry as { Next: string }).Next);
+  }
+  return names;
+}
+
+const OP_SUFFIX = {
+  eq: 'Equals',
+  lt: 'LessThan',
+  lte: 'LessThanEquals',
+  gt: 'GreaterThan',
+  gte: 'GreaterThanEquals',
+};
+
+/**
+ * A condition as an ASL Choice rule (without `Next`), with the semantics documented in
+ * conditions.ts. Comparisons first check presence and type: Step Functions fails the
+ * execution when a comparison reads a missing path, and And stops at the first false.
+ */
+export function compileChoiceRule(condition: Condition): ChoiceRule {
+  if ('all' in condition) return { And: condition.all.map(compileChoiceRule) };
+  if ('any' in condition) return { Or: condition.any.map(compileChoiceRule) };
+  if ('not' in condition) return { Not: compileChoiceRule(condition.not) };
+  const Variable = `$.order.${condition.field}`;
+  const present = { Variable, IsPresent: true };
+  switch (condition.op) {
+    case 'exists':
+      return present;
+    case 'ne':
+      return { Not: compileChoiceRule({ ...condition, op: 'eq' }) };
+    case 'matches':
+      return { And: [present, { Variable, IsString: true }, { Variable, StringMatches: condition.value }] };
+    default: {
+      const isNumber = typeof condition.value === 'number';
+      return {
+        And: [
+          present,
+          { Variable, [isNumber ? 'IsNumeric' : 'IsString']: true },
+          { Variable, [`${isNumber ? 'Numeric' : 'String'}${OP_SUFFIX[condition.op]}`]: condition.value },
+        ],
+      };
+    }
+  }
+}
