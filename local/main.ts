@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const stack = await startStack({
     port,
     inMemory: args.has('--in-memory'),
+    dataDir: process.env.ORDERFLOW_DATA_DIR || undefined,
     adminKey: process.env.ORDERFLOW_ADMIN_KEY || undefined,
     demoApiKey: process.env.ORDERFLOW_DEMO_API_KEY || undefined,
     log: (line) => console.log(line),

@@ -15,7 +15,7 @@ import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
 import { DynamoWorkflowStore } from '../shared/store/dynamodb/workflow-store.js';
 import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
 import { createLocalApiGateway } from './api-gateway.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 
 export const DEMO_TENANT_ID = 'demo';
 export const TABLE_NAME = 'orderflow';
@@ -37,7 +37,8 @@ export interface RunningStack {
   adminKey: string;
   /** Set when this start created the demo tenant or was given its key. */
   demoApiKey?: string;
-  dynamoEndpoint: string;
+  /** The stack's DynamoDB Local, exposed so tests can take the database away. */
+  dynamo: DynamoDbLocal;
   deps: ApiDeps;
   stop(): Promise<void>;
 }
@@ -113,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       port,
       adminKey,
       demoApiKey,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamo,
       deps,
       stop,
     };

@@ -20,7 +20,7 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
       ? { endpoint: config.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1500 },
+    requestHandler: { connectionTimeout: 500, requestTimeout: 2500, throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

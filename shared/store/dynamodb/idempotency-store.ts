@@ -1,4 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../table.js';
 import { ConflictError } from '../errors.js';
 import {
@@ -77,19 +83,19 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     try {
       await storeCall(() =>
         this.client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.tableName,
-            Item: {
-              ...keys.idempotency(tenantId, key),
-              entity: 'idempotency',
-              state: 'done',
-              owner,
-              response,
-              expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_S,
-            },
+            Key: keys.idempotency(tenantId, key),
+            UpdateExpression: 'SET #state = :done, #response = :response, expiresAt = :expiresAt',
             ConditionExpression: '#owner = :owner AND #state = :pending',
-            ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
-            ExpressionAttributeValues: { ':owner': owner, ':pending': 'pending' },
+            ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state', '#response': 'response' },
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':pending': 'pending',
+              ':done': 'done',
+              ':response': response,
+              ':expiresAt': Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_S,
+            },
           }),
         ),
       );

@@ -56,25 +56,25 @@ function stripKeys(item: Record<string, unknown>): OrderEvent {
   return event as OrderEvent;
 }
 
-function idempotencyPut(
+/** Marks the claimed key done with its response, in the same transaction as the change it answers. */
+function idempotencyCompletion(
   tableName: string,
   tenantId: string,
   completion: IdempotencyCompletion,
 ): TransactItem {
   return {
-    Put: {
+    Update: {
       TableName: tableName,
-      Item: {
-        ...keys.idempotency(tenantId, completion.key),
-        entity: 'idempotency',
-        state: 'done',
-        owner: completion.owner,
-        response: completion.response,
-        expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_RETENTION_S,
-      },
+      Key: keys.idempotency(tenantId, completion.key),
+      UpdateExpression: 'SET #state = :done, #response = :response, expiresAt = :expiresAt',
       ConditionExpression: '#owner = :owner',
-      ExpressionAttributeNames: { '#owner': 'owner' },
-      ExpressionAttributeValues: { ':owner': completion.owner },
+      ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state', '#response': 'response' },
+      ExpressionAttributeValues: {
+        ':owner': completion.owner,
+        ':done': 'done',
+        ':response': completion.response,
+        ':expiresAt': Math.floor(Date.now() / 1000) + IDEMPOTENCY_RETENTION_S,
+      },
     },
   };
 }
@@ -103,7 +103,7 @@ export class DynamoOrderStore implements OrderStore {
       ...written.map((Item) => ({
         Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
-      ...(idempotency ? [idempotencyPut(this.tableName, tenantId, idempotency)] : []),
+      ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written.map(stripKeys);
@@ -163,7 +163,7 @@ export class DynamoOrderStore implements OrderStore {
       ...written.map((Item) => ({
         Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
-      ...(idempotency ? [idempotencyPut(this.tableName, tenantId, idempotency)] : []),
+      ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written.map(stripKeys);

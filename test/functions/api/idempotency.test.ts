@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { sampleOrder, useStack } from '../../support/stack.js';
+
+const api = useStack();
+
+function createWithKey(key: string, body: unknown = sampleOrder) {
+  return api.call('/v1/orders', { method: 'POST', body, headers: { 'idempotency-key': key } });
+}
+
+describe('Idempotency-Key on POST', () => {
+  it('replays the first response for a retry with the same body', async () => {
+    const first = await createWithKey('retry-1');
+    const again = await createWithKey('retry-1');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('treats the same JSON with other key order and spacing as the same request', async () => {
+    const first = await createWithKey('reordered', { currency: 'EUR', items: [{ quantity: 1, sku: 'A' }] });
+    const again = await api.call('/v1/orders', {
+      method: 'POST',
+      rawBody: '{ "items": [ { "sku": "A", "quantity": 1 } ],\n "currency": "EUR" }',
+      headers: { 'idempotency-key': 'reordered', 'content-type': 'application/json' },
+    });
+    expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('answers 422 when the key is reused with a different body', async () => {
+    await createWithKey('reused');
+    const different = await createWithKey('reused', { ...sampleOrder, notes: 'different' });
+    expect(different.status).toBe(422);
+    expect(different.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('creates exactly one order for 50 concurrent identical requests', async () => {
+    const { apiKey } = await api.newTenant('Storm');
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        api.call('/v1/orders', {
+          method: 'POST',
+          key: apiKey,
+          body: sampleOrder,
+          headers: { 'idempotency-key': 'storm' },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    const list = await api.call('/v1/orders?limit=100', { key: apiKey });
+    expect(list.body.items).toHaveLength(1);
+  });
+
+  it('keeps keys per tenant: the same key in two tenants makes two orders', async () => {
+    const other = await api.newTenant('Other');
+    const mine = await createWithKey('shared-key');
+    const theirs = await api.call('/v1/orders', {
+      method: 'POST',
+      key: other.apiKey,
+      body: sampleOrder,
+      headers: { 'idempotency-key': 'shared-key' },
+    });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+
+  it('remembers a validation failure as the answer for that key', async () => {
+    const first = await createWithKey('invalid', { currency: 'pounds' });
+    const again = await createWithKey('invalid', { currency: 'pounds' });
+    expect(first.status).toBe(400);
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('rejects an Idempotency-Key longer than 255 characters', async () => {
+    const response = await createWithKey('k'.repeat(256));
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].path).toBe('/headers/idempotency-key');
+  });
+});

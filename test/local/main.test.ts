@@ -1,0 +1,133 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  dynamoPort: number;
+  output: () => string;
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Runs `npm start`'s entry point as a user would, and waits for its listening line. */
+function start(args: string[], env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /orderflow listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const dynamo = /DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (listening?.[1] && dynamo?.[1]) {
+        resolve({ child, url: listening[1], dynamoPort: Number(dynamo[1]), output: () => output });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited ${code} before listening:\n${output}`)));
+  });
+}
+
+function javaRunning(dynamoPort: number): boolean {
+  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  return processes
+    .split('\n')
+    .some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
+}
+
+async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return check();
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+describe('npm start', () => {
+  it('prints the listening line and keys, serves the API, and stops everything on SIGTERM', async () => {
+    const stack = await start(['--in-memory'], { ORDERFLOW_ADMIN_KEY: '', ORDERFLOW_DEMO_API_KEY: '' });
+    expect(stack.output()).toMatch(/admin key \(ORDERFLOW_ADMIN_KEY\): \S+/);
+    const demoKey = /demo tenant key \(ORDERFLOW_DEMO_API_KEY\): (\S+)/.exec(stack.output())?.[1];
+    expect(demoKey).toBeDefined();
+    const health = await fetch(`${stack.url}/health`);
+    expect(health.status).toBe(200);
+    const orders = await fetch(`${stack.url}/v1/orders`, { headers: { authorization: `Bearer ${demoKey}` } });
+    expect(orders.status).toBe(200);
+    expect(javaRunning(stack.dynamoPort)).toBe(true);
+
+    stack.child.kill('SIGTERM');
+    expect(await exited(stack.child)).toBe(0);
+    expect(await eventually(() => !javaRunning(stack.dynamoPort))).toBe(true);
+  });
+
+  it('leaves no Java process behind when it is killed hard', async () => {
+    const stack = await start(['--in-memory'], {});
+    expect(javaRunning(stack.dynamoPort)).toBe(true);
+    stack.child.kill('SIGKILL');
+    await exited(stack.child);
+    expect(await eventually(() => !javaRunning(stack.dynamoPort))).toBe(true);
+  });
+
+  it('keeps data in its data folder across restarts, with the keys it was given', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
+    try {
+      const env = {
+        ORDERFLOW_DATA_DIR: dataDir,
+        ORDERFLOW_ADMIN_KEY: 'admin-1',
+        ORDERFLOW_DEMO_API_KEY: 'demo-key-1',
+      };
+      const first = await start([], env);
+      const headers = { authorization: 'Bearer demo-key-1', 'content-type': 'application/json' };
+      const created = await fetch(`${first.url}/v1/orders`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ currency: 'GBP', items: [{ sku: 'A', quantity: 1 }] }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      first.child.kill('SIGTERM');
+      await exited(first.child);
+
+      const second = await start([], env);
+      const again = await fetch(`${second.url}/v1/orders/${id}`, { headers });
+      expect(again.status).toBe(200);
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says clearly when Java is missing', () => {
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'local/main.ts', '--in-memory'], {
+        env: { ...process.env, PORT: '0', PATH: '/nonexistent' },
+        stdio: 'pipe',
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      failure = error as { status: number; stderr: string };
+    }
+    expect(failure?.status).toBe(1);
+    expect(failure?.stderr).toMatch(/Java was not found/);
+  });
+});
