@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
+} from 'aws-lambda';
 import { MAX_BODY_BYTES, problemResponse } from '../functions/api/edge.js';
+import type { AuthorizerContext } from '../functions/authorizer/handler.js';
 import { type RouteDefinition, routeKey, routes } from '../shared/http/routes.js';
 import { ProblemError, problems } from '../shared/problem.js';
 
@@ -9,6 +16,9 @@ type Handler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+type Authorizer = (
+  event: APIGatewayRequestAuthorizerEventV2,
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
 
 const matchers = (routes as readonly RouteDefinition[]).map((route) => {
   const names: string[] = [];
@@ -120,8 +130,28 @@ function toEvent(
   };
 }
 
-/** A plain HTTP server standing in for API Gateway: same routes, same events, same handler. */
-export function createLocalApiGateway(handler: Handler): Server {
+/** Calls the authorizer as API Gateway does for tenant routes and puts its context on the event. */
+async function authorize(
+  event: APIGatewayProxyEventV2,
+  authorizer: Authorizer,
+): Promise<APIGatewayProxyEventV2> {
+  const result = await authorizer({
+    ...event,
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
+    identitySource: [event.headers.authorization ?? ''],
+  } as APIGatewayRequestAuthorizerEventV2);
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { lambda: result.context } },
+  } as APIGatewayProxyEventV2;
+}
+
+/**
+ * A plain HTTP server standing in for API Gateway: same routes, same events, same
+ * authorizer and api handlers.
+ */
+export function createLocalApiGateway(handler: Handler, authorizer: Authorizer): Server {
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -136,7 +166,8 @@ export function createLocalApiGateway(handler: Handler): Server {
         return;
       }
       const body = await readBody(request);
-      const event = toEvent(request, url, body, routeKey(match.route), match.pathParameters);
+      const built = toEvent(request, url, body, routeKey(match.route), match.pathParameters);
+      const event = match.route.auth === 'tenant' ? await authorize(built, authorizer) : built;
       const result = await handler(event, lambdaContext('orderflow-api', event.requestContext.requestId));
       send(response, result);
     } catch (error) {

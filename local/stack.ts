@@ -7,13 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiDeps } from '../functions/api/deps.js';
 import { createApiHandler } from '../functions/api/handler.js';
 import { wireApi } from '../functions/api/wiring.js';
+import { createAuthorizer } from '../functions/authorizer/handler.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import { createDocumentClient } from '../shared/store/dynamodb/client.js';
 import { ensureTable } from '../shared/store/dynamodb/create-table.js';
 import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
-import { DynamoWorkflowStore } from '../shared/store/dynamodb/workflow-store.js';
-import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 
@@ -87,7 +86,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ...config,
       adminKeyHash: hashApiKey(adminKey),
       cursorSecret: persistentSecret(dataDir, 'cursor.key'),
-      workflows: new DynamoWorkflowStore(documents, TABLE_NAME, defaultWorkflow),
     });
     const demoApiKey = await ensureDemoTenant(
       deps,
@@ -95,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       options.demoApiKey,
     );
 
-    const server = createLocalApiGateway(createApiHandler(deps));
+    const server = createLocalApiGateway(createApiHandler(deps), createAuthorizer(deps.authenticator));
     await new Promise<void>((resolvePromise, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());

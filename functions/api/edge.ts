@@ -8,6 +8,7 @@ import { type Problem, ProblemError, problems } from '../../shared/problem.js';
 import { ConflictError, StoreUnavailableError } from '../../shared/store/errors.js';
 import type { StoredResponse } from '../../shared/store/order-store.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import type { AuthorizerContext } from '../authorizer/handler.js';
 import type { ApiDeps } from './deps.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -91,16 +92,26 @@ export function parseQuery(route: RouteDefinition, query: APIGatewayProxyEventV2
   return parseOrThrow(route.query, { ...query }, 'The query is not valid.', '/query');
 }
 
+/**
+ * The caller's principal. On AWS the authorizer has already resolved the key (its context
+ * arrives on the event); without one, the function resolves the key itself.
+ */
 export async function authenticate(
   route: RouteDefinition,
   headers: Record<string, string>,
   deps: ApiDeps,
+  authorizerContext: Partial<AuthorizerContext> | undefined,
 ): Promise<Principal | undefined> {
   if (route.auth === 'none') return undefined;
   const token = bearerToken(headers.authorization);
   if (route.auth === 'admin') {
     if (!isAdminKey(token, deps.adminKeyHash)) throw problems.unauthorized();
     return undefined;
+  }
+  if (authorizerContext) {
+    const { tenantId, keyId, role } = authorizerContext;
+    if (!tenantId || !keyId || !role) throw problems.unauthorized();
+    return { tenantId, keyId, role };
   }
   const principal = await deps.authenticator.authenticate(token);
   if (!principal) throw problems.unauthorized();

@@ -2,9 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ApiRequest } from '../../shared/http/request.js';
+import type { ApiRequest, ApiResponse } from '../../shared/http/request.js';
 import { type Route, routeKey, routes } from '../../shared/http/routes.js';
 import { problems } from '../../shared/problem.js';
+import type { AuthorizerContext } from '../authorizer/handler.js';
 import type { ApiDeps } from './deps.js';
 import {
   authenticate,
@@ -35,7 +36,9 @@ export function createApiHandler(deps: ApiDeps) {
     if (!route) return problemResponse(problems.notFound(`${event.rawPath}`).toProblem());
     const headers = lowerCaseHeaders(event.headers);
     try {
-      const principal = await authenticate(route, headers, deps);
+      const authorizer = (event.requestContext as { authorizer?: { lambda?: Partial<AuthorizerContext> } })
+        .authorizer?.lambda;
+      const principal = await authenticate(route, headers, deps, authorizer);
       const raw = rawBody(event);
       const body = parseBody(route, headers, raw);
       const query = parseQuery(route, event.queryStringParameters);
@@ -50,7 +53,7 @@ export function createApiHandler(deps: ApiDeps) {
       const operation = operations[route.operationId] as (
         request: ApiRequest,
         deps: ApiDeps,
-      ) => Promise<import('../../shared/http/request.js').ApiResponse>;
+      ) => Promise<ApiResponse>;
       const key = route.method === 'POST' ? idempotencyKey(headers) : undefined;
       if (key === undefined) return toResult(await operation(request, deps));
       return await runIdempotently(

@@ -1,0 +1,11 @@
+import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
+import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
+import { DynamoTenantStore } from '../../shared/store/dynamodb/tenant-store.js';
+import { env } from '../runtime.js';
+import { createAuthorizer } from './handler.js';
+
+/** The authorizer's Lambda entry point on AWS. */
+const tableName = env('TABLE_NAME');
+export const handler = createAuthorizer(
+  new ApiKeyAuthenticator(new DynamoTenantStore(createDocumentClient({ tableName }), tableName)),
+);
