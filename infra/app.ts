@@ -1,0 +1,3 @@
+import { createOrderflowApp } from './orderflow-app.js';
+
+createOrderflowApp().app.synth();

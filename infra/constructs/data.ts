@@ -1,0 +1,68 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/table.js';
+
+export interface OrdersDataProps {
+  /** Protects the table from deletion and keeps it when the stack is deleted. */
+  deletionProtection: boolean;
+}
+
+/** The one table, built from the same definition the local stack creates it from. */
+export class OrdersData extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: OrdersDataProps) {
+    super(scope, id);
+    const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new Table(this, 'Table', {
+      partitionKey: stringKey(tableDefinition.partitionKey),
+      sortKey: stringKey(tableDefinition.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      stream: StreamViewType[tableDefinition.streamView],
+      timeToLiveAttribute: tableDefinition.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of tableDefinition.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+      });
+    }
+  }
+
+  /**
+   * Item reads and writes (transactions included) on the table, and queries on its indexes:
+   * what the stores in shared/store/dynamodb issue. No Scan, no table management.
+   */
+  grantItemReadWrite(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:Query',
+      ],
+      resourceArns: [this.table.tableArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: tableDefinition.globalSecondaryIndexes.map(
+        (index) => `${this.table.tableArn}/index/${index.indexName}`,
+      ),
+    });
+  }
+
+  /** Single-item reads only: enough to resolve an API key by its hash. */
+  grantGetItem(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [this.table.tableArn] });
+  }
+}

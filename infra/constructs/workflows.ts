@@ -1,0 +1,156 @@
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { compileWorkflow } from '../../shared/workflow/compile.js';
+import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { nagResource } from '../nag.js';
+
+export interface WorkflowsProps {
+  table: ITable;
+  /** The workflow-task function every Lambda Task state invokes. */
+  taskFunction: LambdaFunction;
+}
+
+/**
+ * The Step Functions side: the role every order execution runs with, the default workflow's
+ * state machine, and what the api function may do to create and drive tenants' machines.
+ */
+export class Workflows extends Construct {
+  /** Every Orderflow state machine's name starts with this; the api's permissions stop at it. */
+  readonly stateMachineNamePrefix: string;
+  readonly executionRole: iam.Role;
+  readonly defaultStateMachine: StateMachine;
+  readonly executionLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.stateMachineNamePrefix = `${stack.stackName.toLowerCase()}-`;
+
+    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+      // Only Step Functions acting for this account may assume it (confused deputy).
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
+      description:
+        'Orderflow order executions: write the task token onto the order, invoke the task function',
+    });
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WaitForTransitionWritesTaskToken',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    // The compiled ASL invokes the unqualified ARN, so no version or alias needs permission.
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTaskFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.taskFunction.functionArn],
+      }),
+    );
+
+    this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
+      // The vendedlogs prefix keeps CloudWatch's log resource policy small as machines multiply.
+      logGroupName: `/aws/vendedlogs/states/${this.stateMachineNamePrefix}executions`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.defaultStateMachine = new StateMachine(this, 'DefaultWorkflow', {
+      stateMachineName: `${this.stateMachineNamePrefix}default`,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(
+        JSON.stringify(
+          compileWorkflow(defaultWorkflow, {
+            tableName: props.table.tableName,
+            taskFunctionArn: props.taskFunction.functionArn,
+          }),
+        ),
+      ),
+      role: this.executionRole,
+      // Execution data holds customers' details; events without it still show every step and error.
+      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    Validations.of(this.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the CloudWatch Logs delivery actions (logs:CreateLogDelivery and friends) and X-Ray writes that logging and tracing need; none of them supports resource-level permissions.',
+    });
+  }
+
+  /** ARN of every Orderflow state machine of this stack, and of its versions. */
+  private stateMachinesArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${this.stateMachineNamePrefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** ARN of every execution of those state machines. */
+  private executionsArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachineNamePrefix}*:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * Lets the api function compile tenants' workflows into state machines (created, updated
+   * and published per upload), start one execution per order and signal its transitions.
+   */
+  allowApiToRunWorkflows(api: LambdaFunction): void {
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageAndRunOrderflowStateMachines',
+        actions: [
+          'states:CreateStateMachine',
+          'states:UpdateStateMachine',
+          'states:PublishStateMachineVersion',
+          'states:StartExecution',
+          'states:SendTaskSuccess',
+          'states:SendTaskFailure',
+        ],
+        resources: [this.stateMachinesArn()],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeOrderflowExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [this.executionsArn()],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PassExecutionRoleToStepFunctions',
+        actions: ['iam:PassRole'],
+        resources: [this.executionRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+      }),
+    );
+    const apiPolicy = api.role?.node.tryFindChild('DefaultPolicy');
+    if (apiPolicy) {
+      for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
+        Validations.of(apiPolicy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
+          reason:
+            'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
+        });
+      }
+    }
+    api.addEnvironment('WORKFLOW_EXECUTION_ROLE_ARN', this.executionRole.roleArn);
+    api.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
+    api.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
+    api.addEnvironment('WORKFLOW_LOG_GROUP_ARN', this.executionLogs.logGroupArn);
+  }
+}

@@ -1,0 +1,28 @@
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OrderflowStack } from './orderflow-stack.js';
+
+export const STACK_NAME = 'Orderflow';
+/** Where the stack goes when AWS_REGION is unset: synth needs a region, not credentials. */
+export const DEFAULT_REGION = 'us-east-1';
+
+/**
+ * The CDK app with cdk-nag's AwsSolutions pack registered: synthesis fails on any finding
+ * that is not acknowledged next to its resource. `cdk.json` runs it through infra/app.ts;
+ * tests build the same app.
+ */
+export function createOrderflowApp(props: AppProps = {}): { app: App; stack: OrderflowStack } {
+  const app = new App(props);
+  const stack = new OrderflowStack(app, STACK_NAME, {
+    description:
+      'Orderflow: multi-tenant order management (API Gateway, Lambda, DynamoDB, Step Functions, SQS)',
+    // The CLI overwrites CDK_DEFAULT_REGION, so AWS_REGION is the one an operator sets.
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT,
+      region: process.env.AWS_REGION ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION,
+    },
+    deletionProtection: String(app.node.tryGetContext('deletionProtection') ?? 'true') !== 'false',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
