@@ -1,0 +1,301 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IConstruct } from 'constructs';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/bundling.js';
+import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
+import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
+import { createOrderflowApp } from '../../infra/orderflow-app.js';
+import type { OrderflowStack } from '../../infra/orderflow-stack.js';
+import { routeKey, routes } from '../../shared/http/routes.js';
+import { createTableInput } from '../../shared/store/dynamodb/create-table.js';
+import { tableDefinition } from '../../shared/table.js';
+import { allowStatements, onlyResource, rolesAllowed } from './template-queries.js';
+
+const skipBundling = { 'aws:cdk:bundling-stacks': [] };
+/** CDK's own CloudFormation schema check takes ~11 s here; `npm run synth` still runs it. */
+const fastSynth = { builtinCloudFormationValidation: false };
+
+let stack: OrderflowStack;
+let template: Template;
+const logicalId = (construct: IConstruct) =>
+  stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+
+beforeAll(() => {
+  stack = createOrderflowApp({ ...fastSynth, context: skipBundling }).stack;
+  template = Template.fromStack(stack);
+});
+
+describe('the orders table', () => {
+  it('has the keys, indexes and stream of the table the local stack creates', () => {
+    const local = createTableInput('orderflow');
+    const { properties } = onlyResource(template, 'AWS::DynamoDB::Table');
+    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
+      String(a.AttributeName).localeCompare(String(b.AttributeName));
+
+    expect(properties.KeySchema).toEqual(local.KeySchema);
+    expect([...properties.AttributeDefinitions].sort(byName)).toEqual(
+      [...(local.AttributeDefinitions ?? [])].sort(byName),
+    );
+    expect(properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(properties.StreamSpecification).toEqual({
+      StreamViewType: local.StreamSpecification?.StreamViewType,
+    });
+    expect(properties.BillingMode).toBe(local.BillingMode);
+  });
+
+  it('keeps point-in-time recovery, expires items by TTL and is protected from deletion by default', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+    });
+  });
+
+  it('drops deletion protection when the deletionProtection context is false', () => {
+    const unprotected = createOrderflowApp({
+      ...fastSynth,
+      context: { ...skipBundling, deletionProtection: 'false' },
+    }).stack;
+    const table = unprotected.data.table.node.defaultChild as CfnTable;
+
+    expect(table.deletionProtectionEnabled).toBe(false);
+    expect(table.cfnOptions.deletionPolicy).toBe('Delete');
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has exactly one route per entry of the route table, with the authorizer on tenant routes only', () => {
+    const authorizerId = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').logicalId;
+    const synthesized = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
+      key: route.Properties.RouteKey,
+      authorization: route.Properties.AuthorizationType,
+      authorizer: route.Properties.AuthorizerId?.Ref,
+    }));
+    const expected = routes.map((route) =>
+      route.auth === 'tenant'
+        ? { key: routeKey(route), authorization: 'CUSTOM', authorizer: authorizerId }
+        : { key: routeKey(route), authorization: 'NONE', authorizer: undefined },
+    );
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+
+    expect(synthesized.sort(byKey)).toEqual(expected.sort(byKey));
+  });
+
+  it('sends every route to the api function with payload format 2.0', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.apiFunction.function), 'Arn'] },
+    });
+  });
+
+  it('asks the authorizer for simple responses, cached per Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL.toSeconds(),
+    });
+    const authorizer = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').properties;
+    expect(JSON.stringify(authorizer.AuthorizerUri)).toContain(logicalId(stack.authorizerFunction.function));
+  });
+
+  it('logs every request to its own log group and throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('run as Node.js 22 on arm64 with source maps, active tracing and Powertools settings', () => {
+    for (const fn of [stack.apiFunction, stack.authorizerFunction]) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Role: { 'Fn::GetAtt': [logicalId(fn.role), 'Arn'] },
+        Environment: {
+          Variables: Match.objectLike({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: fn.serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: 'Orderflow',
+          }),
+        },
+      });
+    }
+  });
+
+  it('give the api function the table and the two secrets its entry point reads', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [logicalId(stack.apiFunction.role), 'Arn'] },
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: { Ref: logicalId(stack.data.table) },
+          ADMIN_KEY_SECRET_ARN: { Ref: logicalId(stack.secrets.adminKey) },
+          CURSOR_SECRET_ARN: { Ref: logicalId(stack.secrets.cursorSecret) },
+        }),
+      },
+    });
+  });
+
+  it('are bundled as ESM whose banner gives CommonJS dependencies a working require', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orderflow-banner-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      "declare const require: (id: string) => { sep: string };\nexport const sep = require('node:path').sep;\n",
+    );
+    await build({ ...esbuildOptions(entry, join(dir, 'out', 'index.mjs')), logLevel: 'error' });
+    const bundled = await import(join(dir, 'out', 'index.mjs'));
+
+    expect(bundled.sep).toBe('/');
+  });
+});
+
+describe('least privilege', () => {
+  const roleOf = (fn: OrderflowStack['apiFunction']) => logicalId(fn.role);
+
+  it('lets only the api function write the table, and nobody scan it or change it', () => {
+    const table = logicalId(stack.data.table);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(rolesAllowed(template, action, table), action).toEqual([roleOf(stack.apiFunction)]);
+    }
+    for (const action of ['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
+      expect(rolesAllowed(template, action, table), action).toEqual([]);
+    }
+  });
+
+  it('lets the authorizer only get single items, which the api function may do as well', () => {
+    const table = logicalId(stack.data.table);
+    expect(rolesAllowed(template, 'dynamodb:GetItem', table)).toEqual(
+      [roleOf(stack.apiFunction), roleOf(stack.authorizerFunction)].sort(),
+    );
+    const authorizerActions = allowStatements(template)
+      .filter(({ roles }) => roles.includes(roleOf(stack.authorizerFunction)))
+      .flatMap(({ statement }) => statement.Action);
+    expect(authorizerActions.filter((action) => action.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:GetItem',
+    ]);
+  });
+
+  it('lets only the api function query the indexes, each by name', () => {
+    const queries = allowStatements(template).filter(({ statement }) =>
+      JSON.stringify(statement.Resource).includes('/index/'),
+    );
+    expect(queries.flatMap(({ roles }) => roles)).toEqual([roleOf(stack.apiFunction)]);
+    expect(JSON.stringify(queries[0]?.statement.Resource)).not.toContain('/index/*');
+  });
+
+  it('lets only the api function read the admin key and the cursor secret', () => {
+    for (const secret of [stack.secrets.adminKey, stack.secrets.cursorSecret]) {
+      expect(rolesAllowed(template, 'secretsmanager:GetSecretValue', logicalId(secret))).toEqual([
+        roleOf(stack.apiFunction),
+      ]);
+    }
+  });
+
+  it('lets no function use the webhook secrets key until a function that stores or signs with it exists', () => {
+    const key = logicalId(stack.delivery.secretsKey);
+    expect(rolesAllowed(template, 'kms:Decrypt', key)).toEqual([]);
+    expect(rolesAllowed(template, 'kms:Encrypt', key)).toEqual([]);
+  });
+
+  it('grants no wildcard action and attaches no AWS managed policy', () => {
+    const actions = allowStatements(template).flatMap(({ statement }) => statement.Action);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets each function write only its own log group', () => {
+    for (const fn of [stack.apiFunction, stack.authorizerFunction]) {
+      const logStatements = allowStatements(template).filter(
+        ({ roles, statement }) =>
+          roles.includes(roleOf(fn)) && [statement.Action].flat().includes('logs:PutLogEvents'),
+      );
+      expect(logStatements.map(({ statement }) => statement.Resource)).toEqual([
+        { 'Fn::GetAtt': [logicalId(fn.node.findChild('Logs')), 'Arn'] },
+      ]);
+    }
+  });
+});
+
+describe('webhook delivery', () => {
+  it(`parks a message in the dead-letter queue after ${MAX_RECEIVE_COUNT} receives`, () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.delivery.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      },
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('encrypts both queues and refuses requests without TLS', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.values(queues).map((queue) => queue.Properties.SqsManagedSseEnabled)).toEqual([true, true]);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('encrypts webhook secrets with a rotating customer managed key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('observability', () => {
+  const alarmsOn = (metricName: string) =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm.Properties).includes(`"MetricName":"${metricName}"`),
+    );
+
+  it('alarms on messages in the dead-letter queue', () => {
+    const [alarm] = alarmsOn('ApproximateNumberOfMessagesVisible');
+    expect(JSON.stringify(alarm?.Properties.Dimensions)).toContain(logicalId(stack.delivery.deadLetterQueue));
+    expect(alarm?.Properties.Threshold).toBe(1);
+  });
+
+  it('alarms on the share of API requests answered 5xx', () => {
+    const [alarm] = alarmsOn('5xx');
+    const expressions = alarm?.Properties.Metrics.map((metric: { Expression?: string }) => metric.Expression);
+    expect(expressions).toContain('100 * FILL(serverErrors, 0) / requests');
+  });
+
+  it('alarms on errors and throttles of every function', () => {
+    expect(alarmsOn('Errors')).toHaveLength(2);
+    expect(alarmsOn('Throttles')).toHaveLength(2);
+  });
+
+  it('has one dashboard and outputs the API URL and where the admin key is', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('AdminKeySecretName', {
+      Value: { 'Fn::Join': Match.anyValue() },
+    });
+  });
+});
