@@ -45,4 +45,22 @@ export const keys = {
   }),
   activeWorkflow: (tenantId: string) => ({ pk: `T#${tenantId}#WF`, sk: 'ACTIVE' }),
   inventory: (tenantId: string, sku: string) => ({ pk: `T#${tenantId}#SKU#${sku}`, sk: 'SKU' }),
+  /** A tenant's webhook subscriptions share one partition, so fan-out reads them with one query. */
+  webhook: (tenantId: string, webhookId: string) => ({ pk: `T#${tenantId}#WH`, sk: `WH#${webhookId}` }),
+  webhookPrefix: 'WH#',
+  /** A subscription's deliveries, by id (ids sort by time, so a backwards query is newest first). */
+  delivery: (tenantId: string, webhookId: string, deliveryId: string) => ({
+    pk: `T#${tenantId}#WH#${webhookId}#DLV`,
+    sk: `DLV#${deliveryId}`,
+  }),
+  deliveryPrefix: 'DLV#',
+  /** The local delivery queue: one item per delivery waiting to be attempted (survives a restart). */
+  queuedDelivery: (tenantId: string, webhookId: string, deliveryId: string) => ({
+    pk: 'LOCALQ#DELIVERIES',
+    sk: `T#${tenantId}#WH#${webhookId}#DLV#${deliveryId}`,
+  }),
+  queuedDeliveries: 'LOCALQ#DELIVERIES',
+  /** How far the local stream poller has read each shard of a stream. */
+  streamCheckpoint: (streamArn: string, shardId: string) => ({ pk: `STREAM#${streamArn}`, sk: shardId }),
+  streamCheckpoints: (streamArn: string) => `STREAM#${streamArn}`,
 } as const;

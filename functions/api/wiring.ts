@@ -6,13 +6,19 @@ import { createDocumentClient, type DynamoConfig } from '../../shared/store/dyna
 import { DynamoIdempotencyStore } from '../../shared/store/dynamodb/idempotency-store.js';
 import { DynamoOrderStore } from '../../shared/store/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/store/dynamodb/tenant-store.js';
+import { DynamoWebhookStore } from '../../shared/store/dynamodb/webhook-store.js';
 import { DynamoWorkflowStore } from '../../shared/store/dynamodb/workflow-store.js';
+import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
+import type { SecretBox } from '../../shared/webhooks/secret-box.js';
+import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
 import type { ApiDeps } from './deps.js';
 
 export interface ApiConfig extends DynamoConfig {
   adminKeyHash: string;
   cursorSecret: string;
+  /** How this runtime encrypts signing secrets and queues deliveries (redeliver). */
+  webhooks: { secretBox: SecretBox; queue: DeliveryQueue; allowLocal: boolean };
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -29,5 +35,12 @@ export function wireApi(config: ApiConfig): ApiDeps {
     cursors: new CursorCodec(config.cursorSecret),
     adminKeyHash: config.adminKeyHash,
     clock,
+    webhooks: new WebhookService(
+      new DynamoWebhookStore(client, config.tableName),
+      config.webhooks.secretBox,
+      config.webhooks.queue,
+      { allowLocal: config.webhooks.allowLocal },
+      clock,
+    ),
   };
 }

@@ -14,6 +14,7 @@ import {
   PatchOrderRequest,
   page,
 } from '../orders/schema.js';
+import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'tenant' | 'admin' | 'none';
@@ -123,6 +124,49 @@ export const routes = [
     summary: "The order's history, oldest first.",
     query: PageQuery,
     success: { status: 200, schema: page(OrderEvent) },
+  },
+  {
+    operationId: 'createWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    auth: 'tenant',
+    summary: 'Subscribe an endpoint to events; the signing secret is answered only here.',
+    body: CreateWebhookRequest,
+    success: { status: 201, schema: CreatedWebhook },
+  },
+  {
+    operationId: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    auth: 'tenant',
+    summary: 'Webhook subscriptions, newest first.',
+    query: PageQuery,
+    success: { status: 200, schema: page(Webhook) },
+  },
+  {
+    operationId: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    auth: 'tenant',
+    summary: 'Unsubscribe; queued deliveries are dropped.',
+    success: { status: 204 },
+  },
+  {
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    auth: 'tenant',
+    summary: "A subscription's deliveries with their attempts, newest first.",
+    query: PageQuery,
+    success: { status: 200, schema: page(Delivery) },
+  },
+  {
+    operationId: 'redeliverWebhookDelivery',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    auth: 'tenant',
+    summary: 'Send a delivery again, with a fresh retry schedule.',
+    success: { status: 202, schema: Delivery },
   },
 ] as const satisfies readonly RouteDefinition[];
 

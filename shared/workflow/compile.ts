@@ -77,11 +77,12 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
   const steps = new Map(workflow.stages.map((stage) => [stage.id, actionSteps(stage)]));
   const states: Record<string, AslState> = {};
 
+  // Every Task's result replaces the state (the default ResultPath, `$`). It is left
+  // implicit because aws-local-stepfunctions 3 reads an explicit `"$"` as a key named "$".
   const lambdaTask = (parameters: Record<string, unknown>, extra: Record<string, unknown>): AslState => ({
     Type: 'Task',
     Resource: targets.taskFunctionArn,
     Parameters: parameters,
-    ResultPath: '$',
     ...extra,
   });
 
@@ -200,8 +201,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         },
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
       },
-      // The signal's output (SendTaskSuccess) is the next execution state.
-      ResultPath: '$',
+      // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
       ...(stage.timeout ? { TimeoutSeconds: durationSeconds(stage.timeout.after) } : {}),
       Catch: [
         {

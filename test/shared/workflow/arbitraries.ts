@@ -34,15 +34,45 @@ export const comparisonArbitrary: fc.Arbitrary<Condition> = fc.oneof(
   }),
 );
 
-export const conditionArbitrary: fc.Arbitrary<Condition> = fc.letrec<{ condition: Condition }>((tie) => ({
-  condition: fc.oneof(
-    { maxDepth: 4, depthSize: 'small' },
-    comparisonArbitrary,
-    fc.record({ all: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ any: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ not: tie('condition') }),
-  ),
-})).condition;
+/** Comparisons a valid document may hold: values of the field's type, `matches` on strings only. */
+const typedComparisonArbitrary: fc.Arbitrary<Condition> = conditionFieldArbitrary.chain((field) => {
+  const type = (CONDITION_FIELDS as Record<string, string>)[field] ?? 'any';
+  const value =
+    type === 'number' ? smallNumber : type === 'string' ? shortString : fc.oneof(shortString, smallNumber);
+  return fc.oneof(
+    fc.constant({ field, op: 'exists' as const }),
+    ...(type === 'number' ? [] : [pattern.map((value) => ({ field, op: 'matches' as const, value }))]),
+    fc.record({
+      field: fc.constant(field),
+      op: fc.constantFrom(
+        'eq' as const,
+        'ne' as const,
+        'lt' as const,
+        'lte' as const,
+        'gt' as const,
+        'gte' as const,
+      ),
+      value,
+    }),
+  );
+});
+
+function nested(comparison: fc.Arbitrary<Condition>): fc.Arbitrary<Condition> {
+  return fc.letrec<{ condition: Condition }>((tie) => ({
+    condition: fc.oneof(
+      { maxDepth: 4, depthSize: 'small' },
+      comparison,
+      fc.record({ all: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ any: fc.array(tie('condition'), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ not: tie('condition') }),
+    ),
+  })).condition;
+}
+
+/** Any condition the evaluator and compiler accept, including ones validation rejects as always false. */
+export const conditionArbitrary = nested(comparisonArbitrary);
+/** Conditions a valid document may hold. */
+export const validConditionArbitrary = nested(typedComparisonArbitrary);
 
 /** Any JSON value a field might hold, of every type, so wrong-type comparisons are exercised. */
 const fieldValue = fc.oneof(
@@ -150,7 +180,10 @@ export const validWorkflowArbitrary: fc.Arbitrary<WorkflowDocument> = fc
           forward: fc.constantFrom(...later),
           extra: fc.uniqueArray(fc.constantFrom(...others), { maxLength: 3 }),
           autoFlags: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-          whens: fc.array(fc.option(conditionArbitrary, { nil: undefined }), { minLength: 4, maxLength: 4 }),
+          whens: fc.array(fc.option(validConditionArbitrary, { nil: undefined }), {
+            minLength: 4,
+            maxLength: 4,
+          }),
           roles: fc.option(fc.constant(['reviewer']), { nil: undefined }),
           withTimeout: fc.boolean(),
           timeoutAfter: duration,

@@ -130,7 +130,8 @@ function choiceMachine(conditions: Condition[]): MachineDefinition {
  */
 async function choiceTaken(condition: Condition, view: unknown): Promise<boolean> {
   const machine = new StateMachine(choiceMachine([condition]), { validationOptions: { noValidate: true } });
-  return (await machine.run({ case: 0, order: view }).result) === 'taken';
+  const input = { case: 0, order: view } as Parameters<StateMachine['run']>[0];
+  return (await machine.run(input).result) === 'taken';
 }
 
 describe('compiled conditions', () => {

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Principal } from '../auth/api-keys.js';
+import { actorOf } from '../orders/service.js';
+import type { WorkflowEngine } from '../orders/workflow-engine.js';
+import { ProblemError, problems } from '../problem.js';
+import { ConflictError } from '../store/errors.js';
+import type { WorkflowStore, WorkflowVersion } from '../store/workflow-store.js';
+import { type AslDefinition, type CompileTargets, compileWorkflow } from './compile.js';
+import type { Workflow } from './schema.js';
+import { type ValidateOptions, type ValidationResult, validateWorkflow } from './validate.js';
+
+/** The built-in default workflow as a version every tenant has (it is not stored). */
+export interface BuiltInVersion {
+  workflow: Workflow;
+  document: unknown;
+}
+
+/**
+ * Tenants' workflows: validated, compiled once to ASL, published as immutable versions on
+ * the engine, and the active one used for new orders.
+ */
+export class WorkflowService {
+  private readonly builtInAsl: string;
+
+  constructor(
+    private readonly store: WorkflowStore<Workflow>,
+    private readonly engine: WorkflowEngine,
+    private readonly targets: CompileTargets,
+    private readonly builtIn: BuiltInVersion,
+    private readonly validateOptions: ValidateOptions = {},
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.builtInAsl = JSON.stringify(compileWorkflow(builtIn.workflow, targets));
+  }
+
+  validate(document: unknown): ValidationResult {
+    return validateWorkflow(document, this.validateOptions);
+  }
+
+  async publish(
+    principal: Principal,
+    document: unknown,
+  ): Promise<{ version: number; warnings: ValidationResult['warnings'] }> {
+    const result = this.validate(document);
+    if (!result.valid || !result.workflow) {
+      throw new ProblemError(422, 'invalid-workflow', 'The workflow document is not valid.', {
+        errors: result.errors,
+        extensions: { warnings: result.warnings },
+      });
+    }
+    const asl = JSON.stringify(compileWorkflow(result.workflow, this.targets));
+    const { version: active } = await this.store.active(principal.tenantId);
+    const { executionTarget } = await this.engine.deploy(principal.tenantId, active + 1, asl);
+    try {
+      const published = await this.store.publish(principal.tenantId, {
+        workflow: result.workflow,
+        document,
+        asl,
+        aslSha256: createHash('sha256').update(asl).digest('hex'),
+        publishedBy: actorOf(principal),
+        publishedAt: this.clock().toISOString(),
+        ...(executionTarget ? { executionTarget } : {}),
+      });
+      return { version: published.version, warnings: result.warnings };
+    } catch (error) {
+      if (error instanceof ConflictError)
+        throw problems.conflict('Another workflow was published at the same time; retry.');
+      throw error;
+    }
+  }
+
+  async active(tenantId: string): Promise<{ version: number; document: unknown }> {
+    const { version } = await this.store.active(tenantId);
+    const stored = await this.version(tenantId, version);
+    return { version, document: stored.document };
+  }
+
+  /** One version with its document and compiled definition; version 0 is the built-in default. */
+  async version(
+    tenantId: string,
+    version: number,
+  ): Promise<
+    Omit<WorkflowVersion<Workflow>, 'publishedBy'> & { publishedBy?: WorkflowVersion['publishedBy'] }
+  > {
+    if (version === 0) {
+      return {
+        version: 0,
+        workflow: this.builtIn.workflow,
+        document: this.builtIn.document,
+        asl: this.builtInAsl,
+        aslSha256: createHash('sha256').update(this.builtInAsl).digest('hex'),
+        publishedAt: new Date(0).toISOString(),
+      };
+    }
+    const stored = await this.store.get(tenantId, version);
+    if (!stored) throw problems.notFound(`Workflow version ${version}`);
+    return stored;
+  }
+
+  async definition(tenantId: string, version: number): Promise<AslDefinition> {
+    return JSON.parse((await this.version(tenantId, version)).asl) as AslDefinition;
+  }
+
+  list(tenantId: string, limit: number, beforeVersion?: number) {
+    return this.store.list(tenantId, limit, beforeVersion);
+  }
+}

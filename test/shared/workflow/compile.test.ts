@@ -1,0 +1,420 @@
+import aslValidator from 'asl-validator';
+import { StateMachine } from 'aws-local-stepfunctions';
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type AslDefinition, type AslState, compileWorkflow } from '../../../shared/workflow/compile.js';
+import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import {
+  type Workflow,
+  type WorkflowDocument,
+  workflowDocumentSchema,
+} from '../../../shared/workflow/schema.js';
+import type { ExecutionState, TaskPayload } from '../../../shared/workflow/task-payloads.js';
+import { validWorkflowArbitrary } from './arbitraries.js';
+
+const targets = {
+  tableName: 'orderflow-orders',
+  taskFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orderflow-workflow-task',
+};
+
+const compile = (doc: WorkflowDocument) => compileWorkflow(workflowDocumentSchema.parse(doc), targets);
+
+function state(asl: AslDefinition, name: string): AslState {
+  const found = asl.States[name];
+  if (!found) throw new Error(`no state "${name}" among ${Object.keys(asl.States).join(', ')}`);
+  return found;
+}
+
+/** A workflow of one working stage `work` with the given actions and transitions, plus finals. */
+function oneStage(stage: Partial<WorkflowDocument['stages'][number]>): WorkflowDocument {
+  return {
+    format: 'orderflow.workflow/v1',
+    name: 'One stage',
+    initialStage: 'work',
+    stages: [
+      { id: 'work', transitions: [{ to: 'done' }, { to: 'failed' }], ...stage },
+      { id: 'done', final: true },
+      { id: 'failed', final: true, onEnter: [{ type: 'inventory.release' }] },
+    ],
+  };
+}
+
+describe('compileWorkflow', () => {
+  it('compiles the default workflow to ASL that asl-validator accepts, with readable state names', () => {
+    const asl = compileWorkflow(defaultWorkflow, targets);
+    const result = aslValidator(structuredClone(asl));
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+    expect(asl.StartAt).toBe('Route');
+    expect(Object.keys(asl.States)).toEqual([
+      'Route',
+      'preliminary: wait',
+      'submitted: wait',
+      'confirmed: run actions',
+      'confirmed: actions failed',
+      'confirmed: wait',
+      'completed: wait',
+      'shipped: done',
+      'cancelled: run actions',
+      'cancelled: actions failed',
+      'Reload',
+      'Action failed',
+      'Unknown stage',
+    ]);
+  });
+
+  it('routes every stage from the start and fails on an unknown one', () => {
+    const route = state(compileWorkflow(defaultWorkflow, targets), 'Route');
+    expect(route.Choices).toContainEqual({
+      Variable: '$.stage',
+      StringEquals: 'confirmed',
+      Next: 'confirmed: run actions',
+    });
+    expect(route.Choices).toContainEqual({
+      Variable: '$.stage',
+      StringEquals: 'shipped',
+      Next: 'shipped: done',
+    });
+    expect(route.Default).toBe('Unknown stage');
+  });
+
+  it('waits for a manual transition by storing the task token on the order while it is still in the stage', () => {
+    const asl = compileWorkflow(defaultWorkflow, targets);
+    const wait = state(asl, 'submitted: wait');
+    expect(wait).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken',
+      Parameters: {
+        TableName: 'orderflow-orders',
+        Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        ConditionExpression: '#stage = :stage',
+        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: 'submitted' } },
+      },
+      Catch: [
+        { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Reload' },
+      ],
+      Next: 'Route',
+    });
+    // One manual target that is final without actions: the execution ends with the wait.
+    expect(state(asl, 'completed: wait')).toMatchObject({ End: true });
+    expect(state(asl, 'completed: wait').Next).toBeUndefined();
+  });
+
+  it('runs consecutive actions with the same retry and onError in one Task and splits at waits and differences', () => {
+    const retry = { maxAttempts: 3, interval: 'PT5S', backoffRate: 2 };
+    const asl = compile(
+      oneStage({
+        onEnter: [
+          { type: 'inventory.reserve', retry },
+          { type: 'purchase_order.create', retry, supplierFallback: 'paperco' },
+          { type: 'wait', duration: 'PT15M', id: 'settle' },
+          { type: 'notify', event: 'order.reserved' },
+          { type: 'labor.schedule', team: 'press', onError: 'continue' },
+        ],
+      }),
+    );
+    const first = state(asl, 'work: run actions 1');
+    expect(first.Parameters).toEqual({
+      kind: 'runActions',
+      'tenantId.$': '$.tenantId',
+      'orderId.$': '$.orderId',
+      stage: 'work',
+      'entry.$': '$.entry',
+      actions: [
+        { id: 'inventory.reserve-0', type: 'inventory.reserve', params: {} },
+        {
+          id: 'purchase_order.create-1',
+          type: 'purchase_order.create',
+          params: { supplierFallback: 'paperco' },
+        },
+      ],
+    });
+    expect(first.Resource).toBe(targets.taskFunctionArn);
+    expect(first.Next).toBe('work: pause settle');
+    expect(state(asl, 'work: pause settle')).toEqual({
+      Type: 'Wait',
+      Seconds: 900,
+      Next: 'work: run actions 2',
+    });
+    expect(state(asl, 'work: run actions 2').Next).toBe('work: run actions 3');
+    expect(state(asl, 'work: run actions 3').Next).toBe('work: wait');
+    expect(first.Retry).toEqual([
+      { ErrorEquals: ['Orderflow.StageConflict'], MaxAttempts: 0 },
+      expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']) }),
+      {
+        ErrorEquals: ['States.ALL'],
+        IntervalSeconds: 5,
+        MaxAttempts: 2,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      },
+    ]);
+  });
+
+  it('handles action failures as onError says: fail, continue, or move to another stage', () => {
+    const asl = compile(
+      oneStage({
+        onEnter: [
+          { type: 'inventory.reserve' },
+          { type: 'http', url: 'https://example.com/a', onError: 'continue' },
+          { type: 'notify', event: 'order.a', onError: 'continue' },
+          { type: 'notify', event: 'order.b', onError: { transitionTo: 'failed' } },
+        ],
+      }),
+    );
+    expect(state(asl, 'work: run actions 1').Catch).toEqual([
+      { ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'work: actions failed 1' },
+    ]);
+    expect(state(asl, 'work: actions failed 1')).toMatchObject({
+      Parameters: {
+        kind: 'actionFailed',
+        actionIds: ['inventory.reserve-0'],
+        onError: 'fail',
+        'error.$': '$.error',
+      },
+      Next: 'Action failed',
+    });
+    expect(state(asl, 'Action failed')).toMatchObject({ Type: 'Fail', Error: 'Orderflow.ActionFailed' });
+    // After recording, the group runs again and skips what is done, so the rest of it still runs.
+    expect(state(asl, 'work: actions failed 2')).toMatchObject({
+      Parameters: { actionIds: ['http-1', 'notify-2'], onError: 'continue' },
+      Next: 'work: run actions 2',
+    });
+    expect(state(asl, 'work: actions failed 3')).toMatchObject({
+      Parameters: { actionIds: ['notify-3'], onError: { transitionTo: 'failed' } },
+      Next: 'failed: run actions',
+    });
+  });
+
+  it('tries auto transitions in document order in one Choice before waiting', () => {
+    const asl = compile(
+      oneStage({
+        transitions: [
+          { to: 'done', auto: true, when: { field: 'totals.grand', op: 'lt', value: 5000 } },
+          { to: 'failed', auto: true, when: { field: 'metadata.po', op: 'exists' } },
+          { to: 'done' },
+        ],
+      }),
+    );
+    const auto = state(asl, 'work: auto');
+    expect(auto.Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.order.totals.grand', IsPresent: true },
+          { Variable: '$.order.totals.grand', IsNumeric: true },
+          { Variable: '$.order.totals.grand', NumericLessThan: 5000 },
+        ],
+        Next: 'work: move to done (auto)',
+      },
+      { Variable: '$.order.metadata.po', IsPresent: true, Next: 'work: move to failed (auto)' },
+    ]);
+    expect(auto.Default).toBe('work: wait');
+    expect(state(asl, 'work: move to done (auto)')).toMatchObject({
+      Parameters: { kind: 'move', from: 'work', to: 'done', cause: 'auto', 'entry.$': '$.entry' },
+      Catch: [{ ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' }],
+      End: true,
+    });
+    expect(state(asl, 'work: move to failed (auto)').Next).toBe('failed: run actions');
+    expect(state(asl, 'work: wait')).toMatchObject({ End: true });
+  });
+
+  it('moves straight on when the first auto transition has no condition, without a Choice or a wait', () => {
+    const asl = compile(oneStage({ transitions: [{ to: 'failed', auto: true }] }));
+    expect(Object.keys(asl.States).filter((name) => name.startsWith('work'))).toEqual([
+      'work: move to failed (auto)',
+    ]);
+    expect(state(asl, 'Route').Choices).toContainEqual(
+      expect.objectContaining({ Next: 'work: move to failed (auto)' }),
+    );
+  });
+
+  it('turns a stage timeout into the wait timeout and a timeout move', () => {
+    const asl = compile(oneStage({ timeout: { after: 'P3D', to: 'failed' } }));
+    const wait = state(asl, 'work: wait');
+    expect(wait.TimeoutSeconds).toBe(3 * 24 * 3600);
+    expect(wait.Catch).toContainEqual({
+      ErrorEquals: ['States.Timeout'],
+      ResultPath: '$.error',
+      Next: 'work: move to failed (timeout)',
+    });
+    expect(state(asl, 'work: move to failed (timeout)')).toMatchObject({
+      Parameters: { kind: 'move', from: 'work', to: 'failed', cause: 'timeout' },
+      Next: 'failed: run actions',
+    });
+    expect(wait.Next).toBe('Route');
+  });
+
+  it('keeps state names within 80 characters when stage ids are long', () => {
+    const long = (letter: string) => letter.repeat(40);
+    const asl = compile({
+      format: 'orderflow.workflow/v1',
+      name: 'Long ids',
+      initialStage: long('a'),
+      stages: [
+        {
+          id: long('a'),
+          transitions: [
+            { to: long('b'), auto: true, when: { field: 'itemCount', op: 'gt', value: 0 } },
+            { to: long('b') },
+          ],
+          timeout: { after: 'PT1H', to: long('b') },
+          onEnter: [{ type: 'wait', duration: 'PT1M', id: 'x'.repeat(30) }],
+        },
+        { id: long('b'), final: true },
+      ],
+    });
+    for (const name of Object.keys(asl.States)) expect(name.length).toBeLessThanOrEqual(80);
+    expect(aslValidator(structuredClone(asl)).isValid).toBe(true);
+  });
+
+  it('compiles generated valid workflows deterministically to ASL that asl-validator accepts', () => {
+    const seed = Date.now();
+    const documents = fc.sample(validWorkflowArbitrary, { numRuns: 100, seed });
+    const compiled = documents.map((doc) => {
+      const asl = compile(doc);
+      const again = compile(JSON.parse(JSON.stringify(doc)));
+      expect(JSON.stringify(again), `seed ${seed}`).toBe(JSON.stringify(asl));
+      return asl;
+    });
+    // asl-validator builds its JSON schemas on every call (about 0.4 s), so all machines are checked in one go.
+    const everyMachine = {
+      StartAt: 'All',
+      States: {
+        All: {
+          Type: 'Parallel',
+          Branches: compiled.map((asl) => ({ StartAt: asl.StartAt, States: asl.States })),
+          End: true,
+        },
+      },
+    };
+    // Names repeat across branches, which asl-validator reports; within one machine they are object keys and cannot.
+    const errors = aslValidator(structuredClone(everyMachine)).errors.filter(
+      (error) => error['Error code'] !== 'DUPLICATE_STATE_NAMES',
+    );
+    expect(errors, `seed ${seed}`).toEqual([]);
+  });
+});
+
+describe('the compiled default workflow, run in the local ASL interpreter', () => {
+  const start: ExecutionState = {
+    tenantId: 't1',
+    orderId: 'o1',
+    stage: 'preliminary',
+    entry: 1,
+    order: {
+      totals: { grand: 10_000, currency: 'GBP' },
+      customer: { email: 'ada@example.com' },
+      shipping: { method: 'carrier' },
+      metadata: {},
+      itemCount: 1,
+      backorderedCount: 0,
+    },
+  };
+
+  /** Fakes of the task function and the DynamoDB wait; each wait is signalled at once with `moves[stage]`. */
+  type Store = { current: ExecutionState };
+  function run(
+    workflow: Workflow,
+    moves: Record<string, string>,
+    handlers: Record<string, (input: any, store: Store) => unknown> = {},
+  ) {
+    const asl = compileWorkflow(workflow, targets);
+    const store: Store = { current: start };
+    const payloads: unknown[] = [];
+    const taskResourceLocalHandlers: Record<string, (input: any) => any> = {};
+    for (const [name, definition] of Object.entries(asl.States)) {
+      if (definition.Type !== 'Task') continue;
+      taskResourceLocalHandlers[name] = async (input: any) => {
+        payloads.push(input);
+        const custom = handlers[name];
+        if (custom) return custom(input, store);
+        if (definition.Resource === targets.taskFunctionArn) return store.current;
+        const stage = name.replace(/: wait$/, '');
+        const to = moves[stage];
+        if (!to) throw new Error(`no move planned from ${stage}`);
+        store.current = { ...store.current, stage: to, entry: store.current.entry + 1 };
+        return store.current;
+      };
+    }
+    const machine = new StateMachine(asl as ConstructorParameters<typeof StateMachine>[0]);
+    const execution = machine.run(start as unknown as Parameters<StateMachine['run']>[0], {
+      overrides: { taskResourceLocalHandlers },
+      context: { Task: { Token: 'token-1' } } as never,
+    });
+    return { execution, payloads };
+  }
+
+  async function enteredStates(events: AsyncGenerator<{ type: string; state?: { name: string } }>) {
+    const names: string[] = [];
+    for await (const event of events)
+      if (event.type === 'StateEntered' && event.state) names.push(event.state.name);
+    return names;
+  }
+
+  it('takes at most 10 state transitions from preliminary to shipped', async () => {
+    const { execution, payloads } = run(defaultWorkflow, {
+      preliminary: 'submitted',
+      submitted: 'confirmed',
+      confirmed: 'completed',
+      completed: 'shipped',
+    });
+    const entered = await enteredStates(execution.eventLogs);
+    expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
+    expect(entered).toEqual([
+      'Route',
+      'preliminary: wait',
+      'Route',
+      'submitted: wait',
+      'Route',
+      'confirmed: run actions',
+      'confirmed: wait',
+      'Route',
+      'completed: wait',
+    ]);
+    expect(entered.length).toBeLessThanOrEqual(10);
+    expect(payloads).toContainEqual(
+      expect.objectContaining({ Key: { pk: { S: 'T#t1#O#o1' }, sk: { S: 'ORDER' } } }),
+    );
+    expect(payloads).toContainEqual(
+      expect.objectContaining({
+        ExpressionAttributeValues: { ':taskToken': { S: 'token-1' }, ':stage': { S: 'confirmed' } },
+      }),
+    );
+    expect(payloads).toContainEqual<TaskPayload>({
+      kind: 'runActions',
+      tenantId: 't1',
+      orderId: 'o1',
+      stage: 'confirmed',
+      entry: 3,
+      actions: [
+        { id: 'inventory.reserve-0', type: 'inventory.reserve', params: {} },
+        { id: 'purchase_order.create-1', type: 'purchase_order.create', params: {} },
+      ],
+    });
+  });
+
+  it('reloads the order and routes again when it moved before the wait began', async () => {
+    let waits = 0;
+    const { execution, payloads } = run(
+      defaultWorkflow,
+      {},
+      {
+        'preliminary: wait': () => {
+          waits++;
+          throw Object.assign(new Error('The conditional request failed'), {
+            name: 'DynamoDB.ConditionalCheckFailedException',
+          });
+        },
+        Reload: (_input, store) => {
+          store.current = { ...start, stage: 'cancelled', entry: 2 };
+          return store.current;
+        },
+      },
+    );
+    const entered = await enteredStates(execution.eventLogs);
+    expect(await execution.result).toMatchObject({ stage: 'cancelled', entry: 2 });
+    expect(waits).toBe(1);
+    expect(entered).toEqual(['Route', 'preliminary: wait', 'Reload', 'Route', 'cancelled: run actions']);
+    expect(payloads).toContainEqual({ kind: 'reload', tenantId: 't1', orderId: 'o1' });
+  });
+});
