@@ -15,6 +15,7 @@ import { ensureTable } from '../shared/store/dynamodb/create-table.js';
 import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { startLocalWebhooks } from './webhooks.js';
 
 export const DEMO_TENANT_ID = 'demo';
 export const TABLE_NAME = 'orderflow';
@@ -28,6 +29,12 @@ export interface StackOptions {
   adminKey?: string;
   demoApiKey?: string;
   log?: (line: string) => void;
+  /** Lets webhook URLs point at http://127.0.0.1 and localhost (ORDERFLOW_ALLOW_LOCAL_WEBHOOKS=1). */
+  allowLocalWebhooks?: boolean;
+  /** Comma-separated ISO-8601 durations replacing the default retry schedule (ORDERFLOW_WEBHOOK_RETRY_SCHEDULE). */
+  webhookRetrySchedule?: string;
+  /** Time allowed per delivery attempt; the contract's 10 s unless a test needs it shorter. */
+  webhookTimeoutMs?: number;
 }
 
 export interface RunningStack {
@@ -82,10 +89,21 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     const documents = createDocumentClient(config);
     const adminKey = options.adminKey ?? secret();
+    const allowLocal = options.allowLocalWebhooks === true;
+    const webhooks = await startLocalWebhooks({
+      ...config,
+      dataDir,
+      allowLocal,
+      retrySchedule: options.webhookRetrySchedule,
+      timeoutMs: options.webhookTimeoutMs,
+      log,
+    });
+    stoppers.push(() => webhooks.stop());
     const deps = wireApi({
       ...config,
       adminKeyHash: hashApiKey(adminKey),
       cursorSecret: persistentSecret(dataDir, 'cursor.key'),
+      webhooks: { secretBox: webhooks.secretBox, queue: webhooks.queue, allowLocal },
     });
     const demoApiKey = await ensureDemoTenant(
       deps,

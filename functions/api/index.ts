@@ -1,4 +1,8 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
+import { KmsSecretBox } from '../../shared/webhooks/aws/kms-secret-box.js';
+import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
 import { env, secretString } from '../runtime.js';
 import { createApiHandler } from './handler.js';
 import { wireApi } from './wiring.js';
@@ -9,5 +13,10 @@ export const handler = createApiHandler(
     tableName: env('TABLE_NAME'),
     adminKeyHash: hashApiKey(await secretString(env('ADMIN_KEY_SECRET_ARN'))),
     cursorSecret: await secretString(env('CURSOR_SECRET_ARN')),
+    webhooks: {
+      secretBox: new KmsSecretBox(new KMSClient({}), env('WEBHOOK_SECRETS_KEY_ID')),
+      queue: new SqsDeliveryQueue(new SQSClient({}), env('DELIVERY_QUEUE_URL'), env('DELIVERY_DLQ_URL')),
+      allowLocal: false,
+    },
   }),
 );

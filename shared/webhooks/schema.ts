@@ -1,0 +1,65 @@
+import * as z from 'zod';
+import { eventFilterSchema } from './envelope.js';
+import { checkUrlSyntax, maxUrlLength } from './url-safety.js';
+
+export const CreateWebhookRequest = z.strictObject({
+  url: z
+    .string()
+    .max(maxUrlLength)
+    // The lenient check (local URLs allowed) runs here so that one answer lists every problem;
+    // the service repeats it with the runtime's real setting.
+    .superRefine((url, ctx) => {
+      const syntax = checkUrlSyntax(url, { allowLocal: true });
+      if (!syntax.ok) for (const message of syntax.problems) ctx.addIssue({ code: 'custom', message });
+    })
+    .describe('https:// endpoint that receives the events.'),
+  events: z
+    .array(eventFilterSchema)
+    .min(1)
+    .max(50)
+    .describe('Event types to receive, or "*" for all of them.'),
+});
+export type CreateWebhookRequest = z.output<typeof CreateWebhookRequest>;
+
+export const Webhook = z.object({
+  id: z.string().describe('wh_ followed by a time-sortable id.'),
+  url: z.string(),
+  events: z.array(z.string()),
+  status: z.enum(['active', 'disabled']),
+  disabledReason: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  disabledAt: z.iso.datetime().optional(),
+});
+export type Webhook = z.infer<typeof Webhook>;
+
+export const CreatedWebhook = Webhook.extend({
+  secret: z.string().describe('whsec_ signing secret; answered only here, once.'),
+});
+
+export const DeliveryAttempt = z.object({
+  attempt: z.int().min(1),
+  at: z.iso.datetime(),
+  outcome: z.enum(['delivered', 'retry', 'gone', 'refused']),
+  statusCode: z.int().optional(),
+  durationMs: z.int().min(0),
+  responseBody: z.string().describe('The first KiB of the response body.'),
+  error: z.string().optional(),
+  nextAttemptAt: z.iso.datetime().optional(),
+});
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
+
+export const Delivery = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventId: z.string().describe('Also the webhook-id header of every attempt.'),
+  eventType: z.string(),
+  orderId: z.string(),
+  sequence: z.int().min(1),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attemptCount: z.int().min(0),
+  nextAttemptAt: z.iso.datetime().optional(),
+  attempts: z.array(DeliveryAttempt).describe('The latest attempts, oldest first.'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Delivery = z.infer<typeof Delivery>;

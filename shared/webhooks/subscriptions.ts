@@ -1,0 +1,140 @@
+import { newId } from '../ids.js';
+import { problems } from '../problem.js';
+import type { PageKey } from '../store/order-store.js';
+import type { DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+import type { CreateWebhookRequest, Delivery, Webhook } from './schema.js';
+import type { SecretBox } from './secret-box.js';
+import { generateWebhookSecret } from './signing.js';
+import { checkUrlSyntax, type HostLookup, resolveSafeTarget } from './url-safety.js';
+
+export interface WebhookServiceOptions {
+  /** Lets subscriptions point at http://127.0.0.1 (local stack only). */
+  allowLocal: boolean;
+  lookup?: HostLookup;
+  /** A name server that does not answer in time is not a reason to refuse the subscription. */
+  resolveTimeoutMs?: number;
+}
+
+export function toWebhook({
+  tenantId: _tenantId,
+  sealedSecret: _sealed,
+  ...webhook
+}: WebhookRecord): Webhook {
+  return webhook;
+}
+
+export function toDelivery({
+  tenantId: _tenantId,
+  seriesAttempts: _series,
+  ...delivery
+}: DeliveryRecord): Delivery {
+  return delivery;
+}
+
+/** Webhook subscriptions and their deliveries as the API manages them. */
+export class WebhookService {
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly secrets: SecretBox,
+    private readonly queue: DeliveryQueue,
+    private readonly options: WebhookServiceOptions,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Answers the signing secret; this is the only time it leaves the service in the clear. */
+  async create(tenantId: string, request: CreateWebhookRequest): Promise<Webhook & { secret: string }> {
+    await this.assertSafe(request.url);
+    const now = this.clock();
+    const id = newId('wh', now.getTime());
+    const secret = generateWebhookSecret();
+    const record: WebhookRecord = {
+      id,
+      tenantId,
+      url: request.url,
+      events: [...new Set(request.events)],
+      status: 'active',
+      createdAt: now.toISOString(),
+      sealedSecret: await this.secrets.seal(secret, { tenantId, webhookId: id }),
+    };
+    await this.store.createWebhook(record);
+    return { ...toWebhook(record), secret };
+  }
+
+  async list(tenantId: string, limit: number, after?: PageKey) {
+    const page = await this.store.listWebhooks(tenantId, limit, after);
+    return { webhooks: page.webhooks.map(toWebhook), lastKey: page.lastKey };
+  }
+
+  async delete(tenantId: string, webhookId: string): Promise<void> {
+    if (!(await this.store.deleteWebhook(tenantId, webhookId)))
+      throw problems.notFound(`Webhook ${webhookId}`);
+  }
+
+  async deliveries(tenantId: string, webhookId: string, limit: number, after?: PageKey) {
+    await this.existing(tenantId, webhookId);
+    const page = await this.store.listDeliveries(tenantId, webhookId, limit, after);
+    return { deliveries: page.deliveries.map(toDelivery), lastKey: page.lastKey };
+  }
+
+  /** Sends the delivery again with a fresh retry schedule, whatever became of it before. */
+  async redeliver(tenantId: string, webhookId: string, deliveryId: string): Promise<Delivery> {
+    const webhook = await this.existing(tenantId, webhookId);
+    if (webhook.status === 'disabled') {
+      throw problems.conflict(
+        `Webhook ${webhookId} is disabled (${webhook.disabledReason}); subscribe again.`,
+      );
+    }
+    const delivery = await this.store.restartDelivery(
+      tenantId,
+      webhookId,
+      deliveryId,
+      this.clock().toISOString(),
+    );
+    if (!delivery) throw problems.notFound(`Delivery ${deliveryId}`);
+    await this.queue.send({ tenantId, webhookId, deliveryId, orderId: delivery.orderId });
+    return toDelivery(delivery);
+  }
+
+  private async existing(tenantId: string, webhookId: string): Promise<WebhookRecord> {
+    const webhook = await this.store.getWebhook(tenantId, webhookId);
+    if (!webhook) throw problems.notFound(`Webhook ${webhookId}`);
+    return webhook;
+  }
+
+  /**
+   * Refuses URLs that are unsafe by form, or whose host resolves to a forbidden address now.
+   * A host that does not resolve (yet) is accepted: every delivery checks again.
+   */
+  private async assertSafe(url: string): Promise<void> {
+    const { allowLocal, lookup, resolveTimeoutMs = 2000 } = this.options;
+    const syntax = checkUrlSyntax(url, { allowLocal });
+    const unsafe = syntax.ok
+      ? await this.unsafeResolution(url, allowLocal, lookup, resolveTimeoutMs)
+      : syntax.problems;
+    if (unsafe.length > 0) {
+      throw problems.validation(
+        unsafe.map((message) => ({ path: '/url', message })),
+        'The webhook URL is not allowed.',
+      );
+    }
+  }
+
+  private async unsafeResolution(
+    url: string,
+    allowLocal: boolean,
+    lookup: HostLookup | undefined,
+    timeoutMs: number,
+  ): Promise<string[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      const target = await Promise.race([resolveSafeTarget(url, { allowLocal, lookup }), timeout]);
+      return target && !target.ok && target.reason === 'unsafe' ? target.problems : [];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
