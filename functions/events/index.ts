@@ -1,0 +1,16 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
+import { DynamoWebhookStore } from '../../shared/store/dynamodb/webhook-store.js';
+import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
+import { WebhookFanOut } from '../../shared/webhooks/fan-out.js';
+import { env } from '../runtime.js';
+import { createEventsHandler } from './handler.js';
+
+/** The events function's Lambda entry point: a DynamoDB stream event source on the table. */
+const tableName = env('TABLE_NAME');
+export const handler = createEventsHandler(
+  new WebhookFanOut(
+    new DynamoWebhookStore(createDocumentClient({ tableName }), tableName),
+    new SqsDeliveryQueue(new SQSClient({}), env('DELIVERY_QUEUE_URL'), env('DELIVERY_DLQ_URL')),
+  ),
+);
