@@ -1,6 +1,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
+import { StepFunctionsEngine } from '../../shared/orders/step-functions-engine.js';
 import { KmsSecretBox } from '../../shared/webhooks/aws/kms-secret-box.js';
 import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
 import { env, secretString } from '../runtime.js';
@@ -18,5 +20,12 @@ export const handler = createApiHandler(
       queue: new SqsDeliveryQueue(new SQSClient({}), env('DELIVERY_QUEUE_URL'), env('DELIVERY_DLQ_URL')),
       allowLocal: false,
     },
+    actionSigningKey: await secretString(env('ACTION_SIGNING_KEY_SECRET_ARN')),
+    engine: new StepFunctionsEngine(new SFNClient({}), {
+      stateMachineArnPrefix: env('STATE_MACHINE_ARN_PREFIX'),
+      executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
+      defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
+    }),
+    workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
   }),
 );
