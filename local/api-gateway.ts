@@ -45,7 +45,7 @@ export function matchRoute(method: string, path: string) {
   return { pathMatched };
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
+export function lambdaContext(functionName: string, requestId: string): Context {
   const deadline = Date.now() + 29_000;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     adminKey: process.env.ORDERFLOW_ADMIN_KEY || undefined,
     demoApiKey: process.env.ORDERFLOW_DEMO_API_KEY || undefined,
     log: (line) => console.log(line),
+    allowLocalWebhooks: process.env.ORDERFLOW_ALLOW_LOCAL_WEBHOOKS === '1',
+    webhookRetrySchedule: process.env.ORDERFLOW_WEBHOOK_RETRY_SCHEDULE || undefined,
   });
   if (!process.env.ORDERFLOW_ADMIN_KEY) console.log(`admin key (ORDERFLOW_ADMIN_KEY): ${stack.adminKey}`);
   if (stack.demoApiKey && !process.env.ORDERFLOW_DEMO_API_KEY) {
