@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { type RunningStack, startStack } from '../../local/stack.js';
+import { type RunningStack, type StackOptions, startStack } from '../../local/stack.js';
 
 export interface CallOptions {
   method?: string;
@@ -26,10 +26,10 @@ export interface TestStack {
 }
 
 /** Starts the local stack in memory for the test file and gives it a small HTTP client. */
-export function useStack(): TestStack {
+export function useStack(options: StackOptions = {}): TestStack {
   const handle = {} as TestStack;
   beforeAll(async () => {
-    const stack = await startStack({ inMemory: true, port: 0, adminKey: 'test-admin-key' });
+    const stack = await startStack({ inMemory: true, port: 0, adminKey: 'test-admin-key', ...options });
     Object.assign(handle, {
       stack,
       key: stack.demoApiKey as string,
