@@ -82,7 +82,7 @@ export function parseBody(route: RouteDefinition, headers: Record<string, string
       'The body is not valid JSON.',
     );
   }
-  return parseOrThrow(route.body, json);
+  return route.bodyValidation === 'domain' ? json : parseOrThrow(route.body, json);
 }
 
 export function parseQuery(route: RouteDefinition, query: APIGatewayProxyEventV2['queryStringParameters']) {

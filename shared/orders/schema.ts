@@ -207,3 +207,22 @@ export type PageQuery = z.output<typeof PageQuery>;
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const ShipmentRequest = z.strictObject({
+  carrier: text(100).optional(),
+  trackingNumber: text(100).optional(),
+  items: z
+    .array(z.strictObject({ sku: z.string().min(1).max(64), quantity: z.int().min(1).max(1_000_000) }))
+    .min(1)
+    .max(orderLimits.items)
+    .optional()
+    .describe('Omitted: everything not shipped yet.'),
+});
+export type ShipmentRequest = z.output<typeof ShipmentRequest>;
+
+export const TransitionRequest = z.strictObject({
+  to: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'Not a stage id.'),
+  note: z.string().max(2000).optional(),
+  shipment: ShipmentRequest.optional(),
+});
+export type TransitionRequest = z.output<typeof TransitionRequest>;

@@ -13,6 +13,8 @@ export interface WorkflowShape {
 export interface PinnedWorkflow<W extends WorkflowShape = WorkflowShape> {
   version: number;
   workflow: W;
+  /** Where executions of this version start (a state machine version ARN on AWS). */
+  executionTarget?: string;
 }
 
 /** Where a tenant's workflows come from: its active one for new orders, and the one an order is pinned to. */

@@ -6,11 +6,48 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
+/** A signal owed to the order's execution, kept on the order until it is delivered. */
+export interface PendingSignal {
+  token: string;
+  output: Record<string, unknown>;
+}
+
 /** The stored order with what the store keeps beside it. */
 export interface OrderRecord {
   order: Order;
   /** Sequence number of the order's latest history event (gap-free from 1). */
   lastSequence: number;
+  /** Counts the order's stage entries, so stage actions are idempotent per entry. */
+  entry: number;
+  /** Written by the execution while it waits in `taskTokenStage` for a manual transition. */
+  taskToken?: string;
+  taskTokenStage?: string;
+  pendingSignal?: PendingSignal;
+  /** What the current stage entry's actions did, by action id. */
+  actionResults: Record<string, ActionResult>;
+  /** Counts the order's executions: 0 for the first, then resumes, retries and migrations. */
+  attempt: number;
+}
+
+export interface ActionResult {
+  entry: number;
+  status: 'succeeded' | 'failed';
+  error?: string;
+}
+
+/** One conditional change of an order: it applies only if the order is still as it was read. */
+export interface OrderChange {
+  order: Order;
+  events: NewEvent[];
+  /** The order enters a (new) stage: the entry counter moves on and the wait's token is spent. */
+  enterStage?: boolean;
+  /** Stored with the change, delivered after it commits, cleared once delivered. */
+  signal?: PendingSignal;
+  /** Replaces the action results (a new stage entry starts with none). */
+  actionResults?: Record<string, ActionResult>;
+  /** A new execution takes over the order. */
+  attempt?: number;
+  idempotency?: IdempotencyCompletion;
 }
 
 /** Written in the same transaction as the change, so a retried POST replays exactly this response. */
@@ -38,16 +75,12 @@ export interface OrderStore {
   ): Promise<OrderEvent[]>;
   get(tenantId: string, orderId: string): Promise<OrderRecord | undefined>;
   /**
-   * Replaces the order if it is still at `expected.version` (and, when given, in
-   * `expected.stage`) and appends its events, all in one transaction; otherwise ConflictError.
+   * Replaces the order if it is still at the version, stage and entry it had when `current`
+   * was read, and appends the change's events, all in one transaction; otherwise ConflictError.
    */
-  update(
-    tenantId: string,
-    next: Order,
-    expected: { version: number; lastSequence: number; stage?: string },
-    events: NewEvent[],
-    idempotency?: IdempotencyCompletion,
-  ): Promise<OrderEvent[]>;
+  update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]>;
+  /** Forgets a pending signal once it has been delivered (unless a newer one replaced it). */
+  clearSignal(tenantId: string, orderId: string, token: string): Promise<void>;
   list(
     tenantId: string,
     query: Omit<ListOrdersQuery, 'cursor'>,

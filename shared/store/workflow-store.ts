@@ -3,6 +3,8 @@ import type { PinnedWorkflow, WorkflowShape, WorkflowSource } from '../orders/wo
 
 /** One immutable published workflow version. */
 export interface WorkflowVersion<W extends WorkflowShape = WorkflowShape> extends PinnedWorkflow<W> {
+  /** The document as it was uploaded. */
+  document: unknown;
   asl: string;
   aslSha256: string;
   publishedBy: Actor;

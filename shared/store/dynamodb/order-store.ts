@@ -3,20 +3,36 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../ids.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
 import { keys } from '../../table.js';
+import {
+  ORDER_STAGE_ATTRIBUTE,
+  TASK_TOKEN_ATTRIBUTE,
+  TASK_TOKEN_STAGE_ATTRIBUTE,
+} from '../../workflow/task-payloads.js';
+import { ConflictError } from '../errors.js';
 import { IDEMPOTENCY_RETENTION_S } from '../idempotency-store.js';
-import type { IdempotencyCompletion, NewEvent, OrderRecord, OrderStore, PageKey } from '../order-store.js';
+import type {
+  IdempotencyCompletion,
+  NewEvent,
+  OrderChange,
+  OrderRecord,
+  OrderStore,
+  PageKey,
+  PendingSignal,
+} from '../order-store.js';
 import { storeCall } from './client.js';
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
 
-function orderItem(tenantId: string, order: Order, lastSequence: number) {
+function orderItem(tenantId: string, order: Order, lastSequence: number, entry: number) {
   const sortKey = `${order.createdAt}#${order.id}`;
   const email = order.customer?.email;
   return {
@@ -28,7 +44,10 @@ function orderItem(tenantId: string, order: Order, lastSequence: number) {
     ...(email ? { gsi3pk: keys.ordersOfCustomer(tenantId, email), gsi3sk: sortKey } : {}),
     entity: 'order',
     tenantId,
+    // Top-level copy of the stage: the compiled wait's condition expression reads it.
+    [ORDER_STAGE_ATTRIBUTE]: order.stage,
     lastSequence,
+    entry,
     order,
   };
 }
@@ -49,6 +68,21 @@ function eventItems(tenantId: string, order: Order, firstSequence: number, event
       data: { ...event.data, sequence },
     };
   });
+}
+
+function recordOf(item: Record<string, unknown>): OrderRecord {
+  return {
+    order: item.order as Order,
+    lastSequence: item.lastSequence as number,
+    entry: (item.entry as number | undefined) ?? 1,
+    ...(item[TASK_TOKEN_ATTRIBUTE] ? { taskToken: item[TASK_TOKEN_ATTRIBUTE] as string } : {}),
+    ...(item[TASK_TOKEN_STAGE_ATTRIBUTE]
+      ? { taskTokenStage: item[TASK_TOKEN_STAGE_ATTRIBUTE] as string }
+      : {}),
+    ...(item.pendingSignal ? { pendingSignal: item.pendingSignal as PendingSignal } : {}),
+    actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
+    attempt: (item.attempt as number | undefined) ?? 0,
+  };
 }
 
 function stripKeys(item: Record<string, unknown>): OrderEvent {
@@ -96,7 +130,7 @@ export class DynamoOrderStore implements OrderStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: orderItem(tenantId, order, written.length),
+          Item: orderItem(tenantId, order, written.length, 1),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -120,53 +154,98 @@ export class DynamoOrderStore implements OrderStore {
       ),
     );
     if (!Item) return undefined;
-    return { order: Item.order as Order, lastSequence: Item.lastSequence as number };
+    return recordOf(Item);
   }
 
-  async update(
-    tenantId: string,
-    next: Order,
-    expected: { version: number; lastSequence: number; stage?: string },
-    events: NewEvent[],
-    idempotency?: IdempotencyCompletion,
-  ): Promise<OrderEvent[]> {
-    const written = eventItems(tenantId, next, expected.lastSequence + 1, events, next.updatedAt);
-    const item = orderItem(tenantId, next, expected.lastSequence + written.length);
-    const names: Record<string, string> = { '#order': 'order', '#version': 'version' };
-    const values: Record<string, unknown> = { ':version': expected.version };
-    const assignments = Object.entries(item)
+  async update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]> {
+    const next = change.order;
+    const written = eventItems(tenantId, next, current.lastSequence + 1, change.events, next.updatedAt);
+    const entry = change.enterStage ? current.entry + 1 : current.entry;
+    const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
+    const names: Record<string, string> = { '#version': 'version', '#entry': 'entry' };
+    const values: Record<string, unknown> = { ':version': current.order.version, ':entry': current.entry };
+    const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
+    const assignments = Object.entries({
+      ...item,
+      ...(change.signal ? { pendingSignal: change.signal } : {}),
+      ...(actionResults ? { actionResults } : {}),
+      ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
+    })
       .filter(([field]) => field !== 'pk' && field !== 'sk')
       .map(([field, value], index) => {
         names[`#f${index}`] = field;
         values[`:f${index}`] = value;
         return `#f${index} = :f${index}`;
       });
-    // An order that stops having an email must leave the customer index.
-    const removals = item.gsi3pk ? '' : ' REMOVE gsi3pk, gsi3sk';
-    let condition = '#order.#version = :version';
-    if (expected.stage !== undefined) {
-      names['#stage'] = 'stage';
-      values[':stage'] = expected.stage;
-      condition += ' AND #order.#stage = :stage';
-    }
+    const removals = [
+      // An order that stops having an email must leave the customer index.
+      ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
+      // A new stage entry spends the wait's token: it may be signalled once only.
+      ...(change.enterStage ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
+    ];
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
           Key: keys.order(tenantId, next.id),
-          UpdateExpression: `SET ${assignments.join(', ')}${removals}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+          // The version moves on with every change, so it alone proves nothing changed since the read.
+          ConditionExpression: '#order.#version = :version AND #entry = :entry',
+          ExpressionAttributeNames: { ...names, '#order': 'order' },
           ExpressionAttributeValues: values,
         },
       },
       ...written.map((Item) => ({
         Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
-      ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
+      ...(change.idempotency ? [idempotencyCompletion(this.tableName, tenantId, change.idempotency)] : []),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written.map(stripKeys);
+  }
+
+  async clearSignal(tenantId: string, orderId: string, token: string): Promise<void> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.order(tenantId, orderId),
+            UpdateExpression: 'REMOVE pendingSignal',
+            ConditionExpression: 'pendingSignal.#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        ),
+      );
+    } catch (error) {
+      // A newer signal replaced it: that one is still owed.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  /**
+   * Every order of every tenant, page by page. Only the local stack uses it, to resume
+   * executions on start; on AWS executions outlive any process.
+   */
+  async *scanAll(): AsyncGenerator<{ tenantId: string; record: OrderRecord }> {
+    let startKey: PageKey | undefined;
+    do {
+      const page = await storeCall(() =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'entity = :order',
+            ExpressionAttributeValues: { ':order': 'order' },
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? [])
+        yield { tenantId: item.tenantId as string, record: recordOf(item) };
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   async list(

@@ -16,7 +16,9 @@ function fromItem<W extends WorkflowShape>(item: Record<string, unknown>): Workf
   return {
     version: item.version as number,
     workflow: item.workflow as W,
+    document: item.document,
     asl: item.asl as string,
+    ...(item.executionTarget ? { executionTarget: item.executionTarget as string } : {}),
     aslSha256: item.aslSha256 as string,
     publishedBy: item.publishedBy as WorkflowVersion['publishedBy'],
     publishedAt: item.publishedAt as string,
@@ -36,13 +38,23 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
       this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.activeWorkflow(tenantId) })),
     );
     if (!Item) return { version: BUILT_IN_VERSION, workflow: this.builtIn };
-    return { version: Item.version as number, workflow: Item.workflow as W };
+    return {
+      version: Item.version as number,
+      workflow: Item.workflow as W,
+      ...(Item.executionTarget ? { executionTarget: Item.executionTarget as string } : {}),
+    };
   }
 
   async version(tenantId: string, version: number): Promise<PinnedWorkflow<W> | undefined> {
     if (version === BUILT_IN_VERSION) return { version, workflow: this.builtIn };
     const stored = await this.get(tenantId, version);
-    return stored && { version: stored.version, workflow: stored.workflow };
+    return (
+      stored && {
+        version: stored.version,
+        workflow: stored.workflow,
+        ...(stored.executionTarget ? { executionTarget: stored.executionTarget } : {}),
+      }
+    );
   }
 
   async get(tenantId: string, version: number): Promise<WorkflowVersion<W> | undefined> {
@@ -81,6 +93,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                   entity: 'activeWorkflow',
                   version: published.version,
                   workflow: published.workflow,
+                  ...(published.executionTarget ? { executionTarget: published.executionTarget } : {}),
                 },
                 // Two concurrent publishes: one wins, the other gets a conflict and may retry.
                 ConditionExpression:

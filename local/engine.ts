@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DynamoDBClient,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { type ExecutionStart, executionName, type WorkflowEngine } from '../shared/orders/workflow-engine.js';
+import type { AslDefinition } from '../shared/workflow/compile.js';
+import type { ExecutionState, TaskPayload } from '../shared/workflow/task-payloads.js';
+
+/** The resource of the compiled wait for a manual transition (shared/workflow/compile.ts). */
+const WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
+
+type StateMachineDefinition = ConstructorParameters<typeof StateMachine>[0];
+
+interface RunningExecution {
+  name: string;
+  attempt: number;
+  abort: () => void;
+  done: Promise<void>;
+}
+
+export interface LocalEngineOptions {
+  /** DynamoDB Local, for the waits' task-token writes (the same UpdateItem Step Functions would make). */
+  dynamo: DynamoDBClient;
+  /** The task function, in process. */
+  runTask: (payload: TaskPayload) => Promise<ExecutionState>;
+  /** The compiled definition an order's workflow version runs. */
+  definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
+  onExecutionFailed?: (name: string, error: unknown) => void;
+}
+
+/**
+ * Runs each order's compiled ASL with aws-local-stepfunctions: the exact definition Step
+ * Functions would run. Task states call the task function in process; each wait performs
+ * its DynamoDB integration against DynamoDB Local with the definition's own parameters and
+ * then parks until the API signals its token.
+ */
+export class LocalWorkflowEngine implements WorkflowEngine {
+  private readonly running = new Map<string, RunningExecution>();
+  private readonly parked = new Map<string, (output: ExecutionState) => void>();
+  /** State transitions per execution name, counted from the interpreter's event log. */
+  readonly stateTransitions = new Map<string, number>();
+
+  constructor(private readonly options: LocalEngineOptions) {}
+
+  async deploy(): Promise<{ executionTarget?: string }> {
+    // Definitions are read from the workflow store when an execution starts.
+    return {};
+  }
+
+  async start(execution: ExecutionStart): Promise<void> {
+    const key = `${execution.tenantId}/${execution.orderId}`;
+    const current = this.running.get(key);
+    if (current && current.attempt >= execution.attempt) return;
+    if (current) {
+      current.abort();
+      await current.done;
+    }
+    const definition = await this.options.definitionOf(execution.tenantId, execution.workflowVersion);
+    const name = executionName(execution.orderId, execution.attempt);
+    const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
+    const run = machine.run(execution.state as never, {
+      overrides: { taskResourceLocalHandlers: this.handlersFor(definition) as never },
+      context: {
+        Execution: { Id: `local:${name}`, Name: name },
+        // A fresh token each time a state reads it, as Step Functions gives each task its own.
+        Task: {
+          get Token() {
+            return `${name}:${randomUUID()}`;
+          },
+        },
+      } as never,
+      noThrowOnAbort: true,
+    });
+    this.stateTransitions.set(name, 0);
+    const counting = (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type === 'StateEntered')
+          this.stateTransitions.set(name, (this.stateTransitions.get(name) ?? 0) + 1);
+      }
+    })();
+    const done = run.result
+      .then(() => undefined)
+      .catch((error: unknown) => this.options.onExecutionFailed?.(name, error))
+      .finally(() => {
+        if (this.running.get(key)?.name === name) this.running.delete(key);
+      });
+    this.running.set(key, {
+      name,
+      attempt: execution.attempt,
+      abort: run.abort,
+      done: Promise.all([done, counting.catch(() => undefined)]).then(() => undefined),
+    });
+  }
+
+  async signal(token: string, output: ExecutionState): Promise<void> {
+    const resume = this.parked.get(token);
+    // Outdated tokens (a finished wait, a previous process) are ignored, as Step Functions' are.
+    if (!resume) return;
+    this.parked.delete(token);
+    resume(output);
+  }
+
+  /** True while the order has an execution in this process. */
+  isRunning(tenantId: string, orderId: string): boolean {
+    return this.running.has(`${tenantId}/${orderId}`);
+  }
+
+  async stop(): Promise<void> {
+    const executions = [...this.running.values()];
+    for (const execution of executions) execution.abort();
+    await Promise.all(executions.map((execution) => execution.done));
+  }
+
+  private handlersFor(definition: AslDefinition): Record<string, (input: never) => Promise<unknown>> {
+    const handlers: Record<string, (input: never) => Promise<unknown>> = {};
+    for (const [name, state] of Object.entries(definition.States)) {
+      if (state.Type !== 'Task') continue;
+      handlers[name] =
+        state.Resource === WAIT_FOR_TASK_TOKEN
+          ? (parameters: never) => this.waitForSignal(parameters)
+          : (payload: never) => this.options.runTask(payload);
+    }
+    return handlers;
+  }
+
+  private async waitForSignal(parameters: UpdateItemCommandInput): Promise<ExecutionState> {
+    const token = parameters.ExpressionAttributeValues?.[':taskToken']?.S;
+    if (!token) throw new Error('The wait state did not pass its task token.');
+    // One wait at a time per execution: an earlier token of it (its wait timed out) is dead.
+    const execution = token.slice(0, token.lastIndexOf(':'));
+    for (const parkedToken of this.parked.keys()) {
+      if (parkedToken.startsWith(`${execution}:`)) this.parked.delete(parkedToken);
+    }
+    const signalled = new Promise<ExecutionState>((resolve) => this.parked.set(token, resolve));
+    try {
+      await this.options.dynamo.send(new UpdateItemCommand(parameters));
+    } catch (error) {
+      this.parked.delete(token);
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        // The name Step Functions gives this failure, which the definition's Catch expects.
+        const named = new Error(error.message);
+        named.name = 'DynamoDB.ConditionalCheckFailedException';
+        throw named;
+      }
+      throw error;
+    }
+    return signalled;
+  }
+}

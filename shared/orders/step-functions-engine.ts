@@ -1,0 +1,97 @@
+import {
+  CreateStateMachineCommand,
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionState } from '../workflow/task-payloads.js';
+import { type ExecutionStart, executionName, type WorkflowEngine } from './workflow-engine.js';
+
+export interface StepFunctionsEngineConfig {
+  /** `arn:aws:states:<region>:<account>:stateMachine:` — tenant machines are named under it. */
+  stateMachineArnPrefix: string;
+  /** The role tenant state machines run with (only the table and the task function). */
+  executionRoleArn: string;
+  /** The built-in default workflow's state machine, deployed by the stack. */
+  defaultStateMachineArn: string;
+}
+
+/** One Standard state machine per tenant; every published workflow version is one of its versions. */
+export function tenantStateMachineName(tenantId: string): string {
+  return `orderflow-${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
+}
+
+/** The workflow engine on AWS: Step Functions, driven through its API. */
+export class StepFunctionsEngine implements WorkflowEngine {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly config: StepFunctionsEngineConfig,
+  ) {}
+
+  async deploy(
+    tenantId: string,
+    workflowVersion: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    const name = tenantStateMachineName(tenantId);
+    const versionDescription = `workflow version ${workflowVersion}`;
+    try {
+      const updated = await this.client.send(
+        new UpdateStateMachineCommand({
+          stateMachineArn: `${this.config.stateMachineArnPrefix}${name}`,
+          definition: asl,
+          publish: true,
+          versionDescription,
+        }),
+      );
+      return { executionTarget: updated.stateMachineVersionArn };
+    } catch (error) {
+      if (!(error instanceof StateMachineDoesNotExist)) throw error;
+    }
+    const created = await this.client.send(
+      new CreateStateMachineCommand({
+        name,
+        definition: asl,
+        roleArn: this.config.executionRoleArn,
+        type: 'STANDARD',
+        publish: true,
+        versionDescription,
+      }),
+    );
+    return { executionTarget: created.stateMachineVersionArn };
+  }
+
+  async start(execution: ExecutionStart): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: execution.executionTarget ?? this.config.defaultStateMachineArn,
+          name: executionName(execution.orderId, execution.attempt),
+          input: JSON.stringify(execution.state),
+        }),
+      );
+    } catch (error) {
+      // The name is the order id: a second start of the same execution is a no-op.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async signal(token: string, output: ExecutionState): Promise<void> {
+    try {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
+      );
+    } catch (error) {
+      // A duplicate or outdated signal: the wait it was for is over.
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+        return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { ExecutionState } from '../workflow/task-payloads.js';
+
+/** One order's execution to start. */
+export interface ExecutionStart {
+  tenantId: string;
+  orderId: string;
+  workflowVersion: number;
+  /** Where the version runs (a state machine version ARN on AWS); unset for the built-in default. */
+  executionTarget?: string;
+  /** 0 for the order's first execution; later ones (resume, migrate, retry) count up. */
+  attempt: number;
+  state: ExecutionState;
+}
+
+/**
+ * What drives orders through their stages: Step Functions on AWS, the local ASL interpreter
+ * on one machine. Both run the same compiled definition.
+ */
+export interface WorkflowEngine {
+  /** Makes a compiled workflow version runnable; returns where its executions start. */
+  deploy(tenantId: string, workflowVersion: number, asl: string): Promise<{ executionTarget?: string }>;
+  /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
+  start(execution: ExecutionStart): Promise<void>;
+  /** Completes a waiting task with the order's next state; an outdated token is ignored. */
+  signal(token: string, output: ExecutionState): Promise<void>;
+}
+
+/** The name of an order's execution: its id, plus the attempt after the first. */
+export function executionName(orderId: string, attempt: number): string {
+  return attempt === 0 ? orderId : `${orderId}-${attempt}`;
+}

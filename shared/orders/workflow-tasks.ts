@@ -1,0 +1,246 @@
+import { ConflictError } from '../store/errors.js';
+import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from '../store/order-store.js';
+import type { Workflow } from '../workflow/schema.js';
+import {
+  type ActionFailedPayload,
+  type ExecutionState,
+  type MovePayload,
+  type RunActionsPayload,
+  STAGE_CONFLICT_ERROR,
+  type TaskAction,
+  type TaskPayload,
+} from '../workflow/task-payloads.js';
+import type { ActionOutcome, ActionRunner } from './actions.js';
+import type { Actor, Order } from './schema.js';
+import { enterStage, executionState, stageOf } from './transitions.js';
+import type { WorkflowSource } from './workflow-source.js';
+
+const SYSTEM: Actor = { type: 'system' };
+/** Writes by the execution retry this often when a client write got in between read and write. */
+const WRITE_ATTEMPTS = 5;
+const MAX_ERROR_LENGTH = 1000;
+
+/** The order is no longer where the execution thinks; the machine reloads it and routes again. */
+export class StageConflictError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = STAGE_CONFLICT_ERROR;
+  }
+}
+
+export class OrderGoneError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId} does not exist.`);
+    this.name = 'Orderflow.OrderGone';
+  }
+}
+
+function actionsState(
+  workflow: Workflow,
+  stageId: string,
+  entry: number,
+  results: Record<string, ActionResult>,
+): Order['actions'] {
+  const actions = stageOf(workflow, stageId).onEnter.filter((action) => action.type !== 'wait');
+  const current = actions.map((action) => ({ id: action.id, result: results[action.id] }));
+  const failed = current
+    .filter(({ result }) => result?.entry === entry && result.status === 'failed')
+    .map(({ id, result }) => ({ id, error: result?.error ?? 'failed' }));
+  const done = current.every(({ result }) => result?.entry === entry);
+  return { state: failed.length ? 'failed' : done ? 'succeeded' : 'running', failed };
+}
+
+/**
+ * What the Task states of an order's compiled state machine do (see task-payloads.ts). Every
+ * write is conditional on the order being at the stage entry the execution believes, so a
+ * retried or outdated task changes nothing twice.
+ */
+export class WorkflowTasks {
+  constructor(
+    private readonly store: OrderStore,
+    private readonly workflows: WorkflowSource<Workflow>,
+    private readonly actions: ActionRunner,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  handle(payload: TaskPayload): Promise<ExecutionState> {
+    switch (payload.kind) {
+      case 'runActions':
+        return this.runActions(payload);
+      case 'actionFailed':
+        return this.actionFailed(payload);
+      case 'move':
+        return this.move(payload);
+      case 'reload':
+        return this.reload(payload.tenantId, payload.orderId);
+    }
+  }
+
+  private async read(
+    tenantId: string,
+    orderId: string,
+  ): Promise<{ record: OrderRecord; workflow: Workflow }> {
+    const record = await this.store.get(tenantId, orderId);
+    if (!record) throw new OrderGoneError(orderId);
+    const pinned = await this.workflows.version(tenantId, record.order.workflow.version);
+    if (!pinned) throw new Error(`Workflow version ${record.order.workflow.version} is missing.`);
+    return { record, workflow: pinned.workflow };
+  }
+
+  /**
+   * Reads the order, checks it is still at (stage, entry), and writes the change built from
+   * that read; a concurrent client write makes it read and build again.
+   */
+  private async change(
+    tenantId: string,
+    orderId: string,
+    at: { stage: string; entry: number },
+    build: (record: OrderRecord, workflow: Workflow) => OrderChange,
+  ): Promise<{ record: OrderRecord; change: OrderChange }> {
+    for (let attempt = 1; ; attempt++) {
+      const { record, workflow } = await this.read(tenantId, orderId);
+      if (record.order.stage !== at.stage || record.entry !== at.entry) {
+        throw new StageConflictError(
+          `Order ${orderId} is at ${record.order.stage} #${record.entry}, not ${at.stage} #${at.entry}.`,
+        );
+      }
+      const change = build(record, workflow);
+      try {
+        await this.store.update(tenantId, record, change);
+        return { record, change };
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async runActions(payload: RunActionsPayload): Promise<ExecutionState> {
+    const { tenantId, orderId, stage, entry } = payload;
+    let { record } = await this.read(tenantId, orderId);
+    for (const action of payload.actions) {
+      if (record.order.stage !== stage || record.entry !== entry) {
+        throw new StageConflictError(`Order ${orderId} left ${stage} #${entry}.`);
+      }
+      // Done already: succeeded, or failed and recorded (onError continue) in an earlier run.
+      if (record.actionResults[action.id]?.entry === entry) continue;
+      const outcome = await this.actions.run({
+        tenantId,
+        order: record.order,
+        stage,
+        entry,
+        action,
+        now: this.clock(),
+      });
+      const written = await this.change(tenantId, orderId, { stage, entry }, (current, workflow) =>
+        this.successChange(current, workflow, action, outcome, entry),
+      );
+      record = {
+        ...written.record,
+        order: written.change.order,
+        actionResults: written.change.actionResults ?? {},
+      };
+    }
+    return executionState(tenantId, record.order, entry);
+  }
+
+  private successChange(
+    record: OrderRecord,
+    workflow: Workflow,
+    action: TaskAction,
+    outcome: ActionOutcome,
+    entry: number,
+  ): OrderChange {
+    const actionResults: Record<string, ActionResult> = {
+      ...record.actionResults,
+      [action.id]: { entry, status: 'succeeded' },
+    };
+    const changed = outcome.apply ? outcome.apply(record.order) : record.order;
+    const order: Order = {
+      ...changed,
+      version: record.order.version + 1,
+      actions: actionsState(workflow, record.order.stage, entry, actionResults),
+      updatedAt: this.clock().toISOString(),
+    };
+    const events: NewEvent[] = [
+      {
+        type: 'order.action_succeeded',
+        actor: SYSTEM,
+        data: {
+          order,
+          stage: order.stage,
+          action: { id: action.id, type: action.type },
+          ...(outcome.result ? { result: outcome.result } : {}),
+        },
+      },
+      ...(outcome.events ?? []).map((event) => ({ ...event, actor: SYSTEM })),
+    ];
+    return { order, events, actionResults };
+  }
+
+  private async actionFailed(payload: ActionFailedPayload): Promise<ExecutionState> {
+    const { tenantId, orderId, stage, entry } = payload;
+    const error = [payload.error.Error, payload.error.Cause]
+      .filter(Boolean)
+      .join(': ')
+      .slice(0, MAX_ERROR_LENGTH);
+    const { change } = await this.change(tenantId, orderId, { stage, entry }, (record, workflow) => {
+      const failedId =
+        payload.actionIds.find((id) => record.actionResults[id]?.entry !== entry) ??
+        payload.actionIds[0] ??
+        '';
+      const failedAction = stageOf(workflow, stage).onEnter.find((action) => action.id === failedId);
+      const actionResults: Record<string, ActionResult> = {
+        ...record.actionResults,
+        [failedId]: { entry, status: 'failed', error },
+      };
+      const failedOrder: Order = {
+        ...record.order,
+        version: record.order.version + 1,
+        actions: actionsState(workflow, stage, entry, actionResults),
+        updatedAt: this.clock().toISOString(),
+      };
+      const failure: NewEvent = {
+        type: 'order.action_failed',
+        actor: SYSTEM,
+        data: {
+          order: failedOrder,
+          stage,
+          action: { id: failedId, type: failedAction?.type ?? 'unknown' },
+          error,
+        },
+      };
+      if (typeof payload.onError === 'string')
+        return { order: failedOrder, events: [failure], actionResults };
+      const moved = enterStage({
+        order: failedOrder,
+        workflow,
+        to: payload.onError.transitionTo,
+        cause: 'action_error',
+        actor: SYSTEM,
+        now: this.clock(),
+      });
+      // One write: the failure and the move it causes commit together or not at all.
+      return {
+        order: { ...moved.order, version: record.order.version + 1 },
+        events: [failure, ...moved.events],
+        enterStage: true,
+      };
+    });
+    const entryAfter = change.enterStage ? entry + 1 : entry;
+    return executionState(tenantId, change.order, entryAfter);
+  }
+
+  private async move(payload: MovePayload): Promise<ExecutionState> {
+    const { tenantId, orderId, from, to, entry, cause } = payload;
+    const { change } = await this.change(tenantId, orderId, { stage: from, entry }, (record, workflow) => ({
+      ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
+      enterStage: true,
+    }));
+    return executionState(tenantId, change.order, entry + 1);
+  }
+
+  private async reload(tenantId: string, orderId: string): Promise<ExecutionState> {
+    const { record } = await this.read(tenantId, orderId);
+    return executionState(tenantId, record.order, record.entry);
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { sampleOrder, useStack } from '../support/stack.js';
+
+const api = useStack();
+
+const move = (id: string, body: Record<string, unknown>, key?: string) =>
+  api.call(`/v1/orders/${id}/transitions`, { method: 'POST', body, key });
+
+async function order(id: string, key?: string) {
+  return (await api.call(`/v1/orders/${id}`, { key })).body;
+}
+
+describe('the default workflow, from creation to shipped', () => {
+  it('reserves stock, raises a purchase order for what is missing, requires a shipment and ends the execution', async () => {
+    const { apiKey, tenantId } = await api.newTenant('Lifecycle');
+    await api.call('/v1/inventory/CARD-100', {
+      method: 'PUT',
+      key: apiKey,
+      body: { onHand: 300, supplier: 'paperco' },
+    });
+    await api.call('/v1/inventory/FLYER-A5', { method: 'PUT', key: apiKey, body: { onHand: 1000 } });
+    const created = await api.call('/v1/orders', { method: 'POST', key: apiKey, body: sampleOrder });
+    const { id } = created.body;
+
+    expect((await move(id, { to: 'submitted' }, apiKey)).status).toBe(200);
+    const confirmed = await move(id, { to: 'confirmed', note: 'Priced and approved' }, apiKey);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.stage).toBe('confirmed');
+
+    const afterActions = await eventually('the confirmed stage actions', async () => {
+      const current = await order(id, apiKey);
+      return current.actions.state === 'succeeded' ? current : undefined;
+    });
+    expect(afterActions.items.find((item: { sku: string }) => item.sku === 'CARD-100').backordered).toBe(200);
+    expect(afterActions.items.find((item: { sku: string }) => item.sku === 'FLYER-A5').backordered).toBe(0);
+    const stock = await api.call('/v1/inventory/CARD-100', { key: apiKey });
+    expect(stock.body).toMatchObject({ onHand: 300, reserved: 300, available: 0 });
+    const purchaseOrders = await api.call(`/v1/orders/${id}/purchase-orders`, { key: apiKey });
+    expect(purchaseOrders.body.items).toHaveLength(1);
+    expect(purchaseOrders.body.items[0]).toMatchObject({
+      supplier: 'paperco',
+      items: [{ sku: 'CARD-100', quantity: 200 }],
+    });
+
+    expect((await move(id, { to: 'completed' }, apiKey)).status).toBe(200);
+    const unshipped = await move(id, { to: 'shipped' }, apiKey);
+    expect(unshipped.status).toBe(422);
+    expect(unshipped.body.errors.map((e: { path: string }) => e.path)).toEqual(['/requires/shipment']);
+    const shipped = await move(
+      id,
+      { to: 'shipped', shipment: { carrier: 'UPS', trackingNumber: '1Z999' } },
+      apiKey,
+    );
+    expect(shipped.status).toBe(200);
+    expect(shipped.body.stage).toBe('shipped');
+    expect(shipped.body.shipments[0]).toMatchObject({
+      carrier: 'UPS',
+      trackingNumber: '1Z999',
+      items: [
+        { sku: 'CARD-100', quantity: 500 },
+        { sku: 'FLYER-A5', quantity: 100 },
+      ],
+    });
+
+    const events = (await api.call(`/v1/orders/${id}/events?limit=100`, { key: apiKey })).body.items;
+    const changes = events.filter((e: { type: string }) => e.type === 'order.stage_changed');
+    expect(changes.map((e: { data: { to: string; cause: string } }) => [e.data.to, e.data.cause])).toEqual([
+      ['submitted', 'api'],
+      ['confirmed', 'api'],
+      ['completed', 'api'],
+      ['shipped', 'api'],
+    ]);
+    expect(changes[1].data.note).toBe('Priced and approved');
+    const shippedEvent = events.find((e: { type: string }) => e.type === 'order.shipped');
+    expect(shippedEvent.data.shipment.trackingNumber).toBe('1Z999');
+    expect(events.map((e: { sequence: number }) => e.sequence)).toEqual(
+      events.map((_: unknown, i: number) => i + 1),
+    );
+
+    await eventually('the execution to end', async () =>
+      api.stack.engine.isRunning(tenantId, id) ? undefined : true,
+    );
+    const transitions = api.stack.engine.stateTransitions.get(id) ?? 0;
+    expect(transitions).toBeGreaterThan(0);
+    expect(transitions).toBeLessThanOrEqual(10);
+  });
+});
