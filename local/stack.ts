@@ -8,17 +8,24 @@ import type { ApiDeps } from '../functions/api/deps.js';
 import { createApiHandler } from '../functions/api/handler.js';
 import { wireApi } from '../functions/api/wiring.js';
 import { createAuthorizer } from '../functions/authorizer/handler.js';
+import { wireTasks } from '../functions/workflow-task/wiring.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import { createDocumentClient } from '../shared/store/dynamodb/client.js';
 import { ensureTable } from '../shared/store/dynamodb/create-table.js';
+import { DynamoOrderStore } from '../shared/store/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
+import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { LocalWorkflowEngine } from './engine.js';
+import { resumeOrders } from './resume.js';
 import { startLocalWebhooks } from './webhooks.js';
 
 export const DEMO_TENANT_ID = 'demo';
 export const TABLE_NAME = 'orderflow';
+/** What compiled workflows name as their task function locally; the engine runs it in process. */
+export const LOCAL_TASK_FUNCTION_ARN = 'arn:aws:lambda:local:000000000000:function:orderflow-workflow-task';
 
 export interface StackOptions {
   /** 0 picks a free port. */
@@ -46,6 +53,8 @@ export interface RunningStack {
   /** The stack's DynamoDB Local, exposed so tests can take the database away. */
   dynamo: DynamoDbLocal;
   deps: ApiDeps;
+  /** Runs every order's compiled workflow; exposed so tests and benchmarks can read its counts. */
+  engine: LocalWorkflowEngine;
   stop(): Promise<void>;
 }
 
@@ -99,17 +108,44 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       log,
     });
     stoppers.push(() => webhooks.stop());
+    const actionSigningKey = persistentSecret(dataDir, 'action-signing.key');
+    const tasks = wireTasks({ ...config, actionSigningKey, allowLocalUrls: allowLocal });
+    const workflowTargets = { tableName: TABLE_NAME, taskFunctionArn: LOCAL_TASK_FUNCTION_ARN };
+    const engineClient = new DynamoDBClient({
+      ...config,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let workflows: WorkflowService | undefined;
+    const engine = new LocalWorkflowEngine({
+      dynamo: engineClient,
+      runTask: (payload) => tasks.handle(payload),
+      definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
+      onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
+    });
+    stoppers.push(async () => {
+      await engine.stop();
+      engineClient.destroy();
+    });
     const deps = wireApi({
       ...config,
+      engine,
+      workflowTargets,
+      allowLocalUrls: allowLocal,
       adminKeyHash: hashApiKey(adminKey),
       cursorSecret: persistentSecret(dataDir, 'cursor.key'),
       webhooks: { secretBox: webhooks.secretBox, queue: webhooks.queue, allowLocal },
+      // Kept with the data, so the secrets tenants verify http actions with survive a restart.
+      actionSigningKey,
     });
+    workflows = deps.workflows;
     const demoApiKey = await ensureDemoTenant(
       deps,
       new DynamoTenantStore(documents, TABLE_NAME),
       options.demoApiKey,
     );
+
+    const resumed = await resumeOrders(new DynamoOrderStore(documents, TABLE_NAME), deps.workflows, engine);
+    if (resumed) log(`resumed ${resumed} order execution(s)`);
 
     const server = createLocalApiGateway(createApiHandler(deps), createAuthorizer(deps.authenticator));
     await new Promise<void>((resolvePromise, reject) => {
@@ -132,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       demoApiKey,
       dynamo,
       deps,
+      engine,
       stop,
     };
   } catch (error) {

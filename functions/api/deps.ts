@@ -1,13 +1,19 @@
+import type { InventoryService } from '../../shared/actions/inventory.js';
+import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { IdempotencyStore } from '../../shared/store/idempotency-store.js';
+import type { LaborTaskStore } from '../../shared/store/labor-task-store.js';
+import type { PurchaseOrderStore } from '../../shared/store/purchase-order-store.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
+import type { WorkflowService } from '../../shared/workflow/service.js';
 
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
 export interface ApiDeps {
   orders: OrderService;
+  workflows: WorkflowService;
   tenants: TenantService;
   authenticator: ApiKeyAuthenticator;
   idempotency: IdempotencyStore;
@@ -16,4 +22,9 @@ export interface ApiDeps {
   adminKeyHash: string;
   clock: () => Date;
   webhooks: WebhookService;
+  inventory: InventoryService;
+  /** What orders' stage actions created, listed per order. */
+  purchaseOrders: PurchaseOrderStore;
+  laborTasks: LaborTaskStore;
+  actionSigning: ActionSigningSecrets;
 }

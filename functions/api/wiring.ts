@@ -1,7 +1,11 @@
+import { InventoryService } from '../../shared/actions/inventory.js';
+import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
+import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
+import { dynamoActionStores } from '../../shared/store/dynamodb/action-stores.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/store/dynamodb/client.js';
 import { DynamoIdempotencyStore } from '../../shared/store/dynamodb/idempotency-store.js';
 import { DynamoOrderStore } from '../../shared/store/dynamodb/order-store.js';
@@ -11,7 +15,9 @@ import { DynamoWorkflowStore } from '../../shared/store/dynamodb/workflow-store.
 import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import type { CompileTargets } from '../../shared/workflow/compile.js';
+import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
 export interface ApiConfig extends DynamoConfig {
@@ -19,6 +25,14 @@ export interface ApiConfig extends DynamoConfig {
   cursorSecret: string;
   /** How this runtime encrypts signing secrets and queues deliveries (redeliver). */
   webhooks: { secretBox: SecretBox; queue: DeliveryQueue; allowLocal: boolean };
+  /** Server key that per-tenant http action signing secrets derive from (ActionSigningSecrets). */
+  actionSigningKey: string;
+  /** What drives orders through their stages (Step Functions, or the local interpreter). */
+  engine: WorkflowEngine;
+  /** What compiled workflows call: this runtime's table and task function. */
+  workflowTargets: CompileTargets;
+  /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
+  allowLocalUrls?: boolean;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -28,7 +42,15 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const tenantStore = new DynamoTenantStore(client, config.tableName);
   const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
   return {
-    orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, clock),
+    orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, config.engine, clock),
+    workflows: new WorkflowService(
+      workflows,
+      config.engine,
+      config.workflowTargets,
+      { workflow: defaultWorkflow, document: defaultWorkflowDocument },
+      { allowLocalHttpUrls: config.allowLocalUrls === true },
+      clock,
+    ),
     tenants: new TenantService(tenantStore, clock),
     authenticator: new ApiKeyAuthenticator(tenantStore),
     idempotency: new DynamoIdempotencyStore(client, config.tableName),
@@ -42,5 +64,15 @@ export function wireApi(config: ApiConfig): ApiDeps {
       { allowLocal: config.webhooks.allowLocal },
       clock,
     ),
+    ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+  };
+}
+
+function actionDeps(stores: ReturnType<typeof dynamoActionStores>, signingKey: string) {
+  return {
+    inventory: new InventoryService(stores.inventory),
+    purchaseOrders: stores.purchaseOrders,
+    laborTasks: stores.laborTasks,
+    actionSigning: new ActionSigningSecrets(signingKey),
   };
 }

@@ -1,5 +1,12 @@
 import * as z from 'zod';
 import {
+  ActionSigningSecret,
+  InventoryLevel,
+  LaborTask,
+  PurchaseOrder,
+  SetInventoryRequest,
+} from '../actions/schema.js';
+import {
   CreateTenantRequest,
   CreateTenantResponse,
   IssueKeyRequest,
@@ -13,8 +20,17 @@ import {
   PageQuery,
   PatchOrderRequest,
   page,
+  TransitionRequest,
 } from '../orders/schema.js';
 import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
+import {
+  WorkflowDiagramQuery,
+  WorkflowDocument,
+  WorkflowPublished,
+  WorkflowValidation,
+  WorkflowVersionDetail,
+  WorkflowVersionSummary,
+} from '../workflow/api-schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'tenant' | 'admin' | 'none';
@@ -27,6 +43,11 @@ export interface RouteDefinition {
   auth: RouteAuth;
   summary: string;
   body?: z.ZodType;
+  /**
+   * `domain`: the edge only parses the JSON and the operation validates it (a workflow
+   * document's problems are a 422 from the workflow validator); `body` then only documents it.
+   */
+  bodyValidation?: 'domain';
   query?: z.ZodType;
   success: { status: number; schema?: z.ZodType; contentType?: string };
 }
@@ -126,6 +147,60 @@ export const routes = [
     success: { status: 200, schema: page(OrderEvent) },
   },
   {
+    operationId: 'transitionOrder',
+    method: 'POST',
+    path: '/v1/orders/{id}/transitions',
+    auth: 'tenant',
+    summary: 'Move the order to another stage along a manual transition of its workflow.',
+    body: TransitionRequest,
+    success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'validateWorkflow',
+    method: 'POST',
+    path: '/v1/workflow/validate',
+    auth: 'tenant',
+    summary: 'Check a workflow document without publishing it.',
+    body: WorkflowDocument,
+    bodyValidation: 'domain',
+    success: { status: 200, schema: WorkflowValidation },
+  },
+  {
+    operationId: 'publishWorkflow',
+    method: 'PUT',
+    path: '/v1/workflow',
+    auth: 'tenant',
+    summary: 'Validate, compile and publish a workflow as the next version, active for new orders.',
+    body: WorkflowDocument,
+    bodyValidation: 'domain',
+    success: { status: 201, schema: WorkflowPublished },
+  },
+  {
+    operationId: 'getWorkflow',
+    method: 'GET',
+    path: '/v1/workflow',
+    auth: 'tenant',
+    summary: "The active version's document (its number in the Workflow-Version header).",
+    success: { status: 200, schema: WorkflowDocument },
+  },
+  {
+    operationId: 'listWorkflowVersions',
+    method: 'GET',
+    path: '/v1/workflow/versions',
+    auth: 'tenant',
+    summary: 'Published versions, newest first; version 0 is the built-in default.',
+    query: PageQuery,
+    success: { status: 200, schema: page(WorkflowVersionSummary) },
+  },
+  {
+    operationId: 'getWorkflowVersion',
+    method: 'GET',
+    path: '/v1/workflow/versions/{version}',
+    auth: 'tenant',
+    summary: 'One version: its document and the state machine definition it compiled to.',
+    success: { status: 200, schema: WorkflowVersionDetail },
+  },
+  {
     operationId: 'createWebhook',
     method: 'POST',
     path: '/v1/webhooks',
@@ -167,6 +242,49 @@ export const routes = [
     auth: 'tenant',
     summary: 'Send a delivery again, with a fresh retry schedule.',
     success: { status: 202, schema: Delivery },
+  },
+  {
+    operationId: 'setInventory',
+    method: 'PUT',
+    path: '/v1/inventory/{sku}',
+    auth: 'tenant',
+    summary: 'Set the stock on hand of a SKU (never below what orders have reserved: 409).',
+    body: SetInventoryRequest,
+    success: { status: 200, schema: InventoryLevel },
+  },
+  {
+    operationId: 'getInventory',
+    method: 'GET',
+    path: '/v1/inventory/{sku}',
+    auth: 'tenant',
+    summary: 'Stock of a SKU: on hand, reserved by orders, available.',
+    success: { status: 200, schema: InventoryLevel },
+  },
+  {
+    operationId: 'listPurchaseOrders',
+    method: 'GET',
+    path: '/v1/orders/{id}/purchase-orders',
+    auth: 'tenant',
+    summary: "Purchase orders the order's stage actions raised, newest stage entry first.",
+    query: PageQuery,
+    success: { status: 200, schema: page(PurchaseOrder) },
+  },
+  {
+    operationId: 'listLaborTasks',
+    method: 'GET',
+    path: '/v1/orders/{id}/labor-tasks',
+    auth: 'tenant',
+    summary: "Work tasks the order's stage actions scheduled, newest stage entry first.",
+    query: PageQuery,
+    success: { status: 200, schema: page(LaborTask) },
+  },
+  {
+    operationId: 'getActionSigningSecret',
+    method: 'GET',
+    path: '/v1/actions/signing-secret',
+    auth: 'tenant',
+    summary: "The secret that signs this tenant's http action requests, to verify them (Standard Webhooks).",
+    success: { status: 200, schema: ActionSigningSecret },
   },
 ] as const satisfies readonly RouteDefinition[];
 

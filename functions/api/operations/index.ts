@@ -5,17 +5,28 @@ import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
 import { deleteWebhook } from './delete-webhook.js';
+import { getActionSigningSecret } from './get-action-signing-secret.js';
+import { getInventory } from './get-inventory.js';
 import { getOrder } from './get-order.js';
+import { getWorkflow } from './get-workflow.js';
+import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
+import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderEvents } from './list-order-events.js';
 import { listOrders } from './list-orders.js';
+import { listPurchaseOrders } from './list-purchase-orders.js';
 import { listWebhookDeliveries } from './list-webhook-deliveries.js';
 import { listWebhooks } from './list-webhooks.js';
+import { listWorkflowVersions } from './list-workflow-versions.js';
 import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
+import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { revokeKey } from './revoke-key.js';
+import { setInventory } from './set-inventory.js';
+import { transitionOrder } from './transition-order.js';
+import { validateWorkflow } from './validate-workflow.js';
 
 export type Operation<Id extends OperationId> = (
   request: ApiRequest<Extract<Route, { operationId: Id }>>,
@@ -34,9 +45,20 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   getOrder,
   patchOrder,
   listOrderEvents,
+  transitionOrder,
+  validateWorkflow,
+  publishWorkflow,
+  getWorkflow,
+  listWorkflowVersions,
+  getWorkflowVersion,
   createWebhook,
   listWebhooks,
   deleteWebhook,
   listWebhookDeliveries,
   redeliverWebhookDelivery,
+  setInventory,
+  getInventory,
+  listPurchaseOrders,
+  listLaborTasks,
+  getActionSigningSecret,
 };
