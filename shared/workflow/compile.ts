@@ -46,6 +46,8 @@ const MAX_STATE_NAME_LENGTH = 80;
 const WAIT_FOR_TRANSITION_RESOURCE = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
 /** Lambda's own maximum; without it the local interpreter would stop a Task after 60 s. */
 const LAMBDA_TASK_TIMEOUT_SECONDS = 900;
+/** A Standard workflow execution's maximum duration: one year. */
+const MAX_WAIT_SECONDS = 365 * 24 * 60 * 60;
 
 /** Errors of the Lambda service itself (throttling, cold-start failures), worth retrying for any task. */
 const TRANSIENT_LAMBDA_RETRIER = {
@@ -202,7 +204,9 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
       },
       // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
-      ...(stage.timeout ? { TimeoutSeconds: durationSeconds(stage.timeout.after) } : {}),
+      // Without a stage timeout an order may wait as long as an execution lives (a year); said
+      // explicitly, because an interpreter may otherwise apply a short default.
+      TimeoutSeconds: stage.timeout ? durationSeconds(stage.timeout.after) : MAX_WAIT_SECONDS,
       Catch: [
         {
           ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],

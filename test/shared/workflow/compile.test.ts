@@ -269,7 +269,7 @@ describe('compileWorkflow', () => {
 
   it('compiles generated valid workflows deterministically to ASL that asl-validator accepts', () => {
     const seed = Date.now();
-    const documents = fc.sample(validWorkflowArbitrary, { numRuns: 100, seed });
+    const documents = fc.sample(validWorkflowArbitrary, { numRuns: 60, seed });
     const compiled = documents.map((doc) => {
       const asl = compile(doc);
       const again = compile(JSON.parse(JSON.stringify(doc)));
