@@ -201,6 +201,15 @@ export const routes = [
     success: { status: 200, schema: WorkflowVersionDetail },
   },
   {
+    operationId: 'getWorkflowDiagram',
+    method: 'GET',
+    path: '/v1/workflow/diagram',
+    auth: 'tenant',
+    summary: 'The workflow drawn: SVG, or Mermaid text with Accept: text/vnd.mermaid.',
+    query: WorkflowDiagramQuery,
+    success: { status: 200, contentType: 'image/svg+xml' },
+  },
+  {
     operationId: 'createWebhook',
     method: 'POST',
     path: '/v1/webhooks',

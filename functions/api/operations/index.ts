@@ -9,6 +9,7 @@ import { getActionSigningSecret } from './get-action-signing-secret.js';
 import { getInventory } from './get-inventory.js';
 import { getOrder } from './get-order.js';
 import { getWorkflow } from './get-workflow.js';
+import { getWorkflowDiagram } from './get-workflow-diagram.js';
 import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
@@ -51,6 +52,7 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   getWorkflow,
   listWorkflowVersions,
   getWorkflowVersion,
+  getWorkflowDiagram,
   createWebhook,
   listWebhooks,
   deleteWebhook,
