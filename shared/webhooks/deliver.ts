@@ -27,6 +27,8 @@ export interface DeliveryRequest {
   timeoutMs?: number;
   /** The attempt's time: signed as `webhook-timestamp` and the base for a Retry-After date. */
   now: Date;
+  /** How much of the response body to keep; the attempt log's 1 KiB unless the caller needs more. */
+  responseBodyLimitBytes?: number;
 }
 
 /**
@@ -47,12 +49,15 @@ export interface DeliveryResult {
   error?: string;
   /** The receiver's Retry-After on a 429 or 503, in seconds. */
   retryAfterSeconds?: number;
+  /** The response body was longer than the limit and was cut there. */
+  responseBodyTruncated?: true;
 }
 
 interface ReceivedResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: string;
+  truncated: boolean;
 }
 
 export async function deliverOnce({
@@ -64,6 +69,7 @@ export async function deliverOnce({
   lookup,
   timeoutMs = 10_000,
   now,
+  responseBodyLimitBytes: bodyLimit = responseBodyLimitBytes,
 }: DeliveryRequest): Promise<DeliveryResult> {
   const startedAt = performance.now();
   const finish = (
@@ -94,7 +100,7 @@ export async function deliverOnce({
         error: target.problems.join('; '),
       });
     }
-    const response = await post(target.url, target.addresses, deadline.signal, body, {
+    const response = await post(target.url, target.addresses, deadline.signal, body, bodyLimit, {
       'content-type': 'application/json',
       ...signatureHeaders,
     });
@@ -108,10 +114,14 @@ export async function deliverOnce({
 }
 
 function classify(
-  { statusCode, headers, body }: ReceivedResponse,
+  { statusCode, headers, body, truncated }: ReceivedResponse,
   now: Date,
 ): Omit<DeliveryResult, 'durationMs'> {
-  const received = { statusCode, responseBody: body };
+  const received = {
+    statusCode,
+    responseBody: body,
+    ...(truncated && { responseBodyTruncated: true as const }),
+  };
   if (statusCode >= 200 && statusCode < 300) {
     return { outcome: 'delivered', ...received };
   }
@@ -133,13 +143,14 @@ function classify(
 /**
  * POSTs to `url` connecting only to the vetted `addresses`: the custom lookup replaces DNS,
  * while the Host header and TLS server name stay the URL's host. The response counts once
- * its status arrives; its body is read until 1 KiB, its end or the deadline.
+ * its status arrives; its body is read until `bodyLimit` bytes, its end or the deadline.
  */
 function post(
   url: URL,
   addresses: NonEmptyAddresses,
   signal: AbortSignal,
   body: string,
+  bodyLimit: number,
   headers: Record<string, string>,
 ): Promise<ReceivedResponse> {
   return new Promise((resolve, reject) => {
@@ -162,13 +173,14 @@ function post(
           resolve({
             statusCode: response.statusCode ?? 0,
             headers: response.headers,
-            body: Buffer.concat(chunks).subarray(0, responseBodyLimitBytes).toString('utf8'),
+            body: Buffer.concat(chunks).subarray(0, bodyLimit).toString('utf8'),
+            truncated: received > bodyLimit,
           });
         settleWithResponse = settle;
         response.on('data', (chunk: Buffer) => {
           chunks.push(chunk);
           received += chunk.length;
-          if (received > responseBodyLimitBytes) {
+          if (received > bodyLimit) {
             settle();
             response.destroy();
           }
