@@ -63,4 +63,30 @@ export const keys = {
   /** How far the local stream poller has read each shard of a stream. */
   streamCheckpoint: (streamArn: string, shardId: string) => ({ pk: `STREAM#${streamArn}`, sk: shardId }),
   streamCheckpoints: (streamArn: string) => `STREAM#${streamArn}`,
+  /**
+   * What stage actions create for an order lives in the order's partition. The stage entry is
+   * zero-padded so a backwards query lists the newest entry's records first.
+   */
+  reservation: (tenantId: string, orderId: string, sku: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `RES#${sku}`,
+  }),
+  reservationPrefix: 'RES#',
+  /** One purchase order per (stage entry, action, supplier); an empty supplier segment means none. */
+  purchaseOrder: (
+    tenantId: string,
+    orderId: string,
+    entry: number,
+    actionId: string,
+    supplier: string | null,
+  ) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `PO#${String(entry).padStart(10, '0')}#${actionId}#${supplier ?? ''}`,
+  }),
+  purchaseOrderPrefix: 'PO#',
+  laborTask: (tenantId: string, orderId: string, entry: number, actionId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `TASK#${String(entry).padStart(10, '0')}#${actionId}`,
+  }),
+  laborTaskPrefix: 'TASK#',
 } as const;
