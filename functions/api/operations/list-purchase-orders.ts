@@ -1,0 +1,21 @@
+import type { PageKey } from '../../../shared/store/order-store.js';
+import type { Operation } from './index.js';
+
+export const listPurchaseOrders: Operation<'listPurchaseOrders'> = async (
+  { principal, params, query },
+  { orders, purchaseOrders, cursors },
+) => {
+  const orderId = params.id as string;
+  // 404 for an unknown order or another tenant's, rather than an empty page.
+  await orders.get(principal.tenantId, orderId);
+  const scope = `purchase-orders:${principal.tenantId}:${orderId}`;
+  const after = query.cursor === undefined ? undefined : (cursors.decode(query.cursor, scope) as PageKey);
+  const page = await purchaseOrders.listOfOrder(principal.tenantId, orderId, query.limit, after);
+  return {
+    statusCode: 200,
+    body: {
+      items: page.purchaseOrders,
+      nextCursor: page.lastKey ? cursors.encode(page.lastKey, scope) : null,
+    },
+  };
+};
