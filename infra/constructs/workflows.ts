@@ -25,10 +25,13 @@ export class Workflows extends Construct {
   readonly executionRole: iam.Role;
   readonly defaultStateMachine: StateMachine;
   readonly executionLogs: LogGroup;
+  private readonly taskFunction: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.taskFunction = props.taskFunction;
+    // shared/orders/step-functions-engine.ts names tenant machines `orderflow-<tenant>`.
     this.stateMachineNamePrefix = `${stack.stackName.toLowerCase()}-`;
 
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
@@ -148,9 +151,18 @@ export class Workflows extends Construct {
         });
       }
     }
-    api.addEnvironment('WORKFLOW_EXECUTION_ROLE_ARN', this.executionRole.roleArn);
-    api.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
+    // What functions/api/index.ts reads to build the StepFunctionsEngine and compile workflows.
+    api.addEnvironment(
+      'STATE_MACHINE_ARN_PREFIX',
+      Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: '',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    api.addEnvironment('STATE_MACHINE_ROLE_ARN', this.executionRole.roleArn);
     api.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
-    api.addEnvironment('WORKFLOW_LOG_GROUP_ARN', this.executionLogs.logGroupArn);
+    api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);
   }
 }

@@ -26,6 +26,14 @@ let template: Template;
 const logicalId = (construct: IConstruct) =>
   stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 
+const allFunctions = () => [
+  stack.apiFunction,
+  stack.authorizerFunction,
+  stack.eventsFunction,
+  stack.webhookDeliveryFunction,
+  stack.workflowTaskFunction,
+];
+
 beforeAll(() => {
   stack = createOrderflowApp({ ...fastSynth, context: skipBundling }).stack;
   template = Template.fromStack(stack);
@@ -126,7 +134,7 @@ describe('the HTTP API', () => {
 
 describe('the functions', () => {
   it('run as Node.js 22 on arm64 with source maps, active tracing and Powertools settings', () => {
-    for (const fn of [stack.apiFunction, stack.authorizerFunction]) {
+    for (const fn of allFunctions()) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -157,6 +165,21 @@ describe('the functions', () => {
     });
   });
 
+  it('give the api function what it needs to run tenants’ workflows on Step Functions', () => {
+    const api = template.findResources('AWS::Lambda::Function')[logicalId(stack.apiFunction.function)];
+    const variables = api?.Properties.Environment.Variables;
+    expect(JSON.stringify(variables.STATE_MACHINE_ARN_PREFIX)).toMatch(/:stateMachine:"\]\]\}$/);
+    expect(variables.STATE_MACHINE_ROLE_ARN).toEqual({
+      'Fn::GetAtt': [logicalId(stack.workflows.executionRole), 'Arn'],
+    });
+    expect(variables.DEFAULT_STATE_MACHINE_ARN).toEqual({
+      Ref: logicalId(stack.workflows.defaultStateMachine),
+    });
+    expect(variables.WORKFLOW_TASK_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [logicalId(stack.workflowTaskFunction.function), 'Arn'],
+    });
+  });
+
   it('are bundled as ESM whose banner gives CommonJS dependencies a working require', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orderflow-banner-'));
     const entry = join(dir, 'entry.ts');
@@ -174,20 +197,31 @@ describe('the functions', () => {
 describe('least privilege', () => {
   const roleOf = (fn: OrderflowStack['apiFunction']) => logicalId(fn.role);
 
-  it('lets only the api function write the table, and nobody scan it or change it', () => {
+  const itemWriters = () =>
+    [stack.apiFunction, stack.eventsFunction, stack.webhookDeliveryFunction, stack.workflowTaskFunction]
+      .map(roleOf)
+      .sort();
+  const queueSenders = () =>
+    [stack.apiFunction, stack.eventsFunction, stack.webhookDeliveryFunction].map(roleOf).sort();
+
+  it('lets only the api, events, delivery and workflow-task functions write the table, and nobody scan it or change it', () => {
     const table = logicalId(stack.data.table);
-    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
-      expect(rolesAllowed(template, action, table), action).toEqual([roleOf(stack.apiFunction)]);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) {
+      expect(rolesAllowed(template, action, table), action).toEqual(itemWriters());
     }
+    // Order executions write their task token onto the order.
+    expect(rolesAllowed(template, 'dynamodb:UpdateItem', table)).toEqual(
+      [...itemWriters(), logicalId(stack.workflows.executionRole)].sort(),
+    );
     for (const action of ['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
       expect(rolesAllowed(template, action, table), action).toEqual([]);
     }
   });
 
-  it('lets the authorizer only get single items, which the api function may do as well', () => {
+  it('lets the authorizer only get single items', () => {
     const table = logicalId(stack.data.table);
     expect(rolesAllowed(template, 'dynamodb:GetItem', table)).toEqual(
-      [roleOf(stack.apiFunction), roleOf(stack.authorizerFunction)].sort(),
+      [...itemWriters(), roleOf(stack.authorizerFunction)].sort(),
     );
     const authorizerActions = allowStatements(template)
       .filter(({ roles }) => roles.includes(roleOf(stack.authorizerFunction)))
@@ -197,12 +231,33 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets only the api function query the indexes, each by name', () => {
+  it('names each index it lets a function query, never all of them by wildcard', () => {
     const queries = allowStatements(template).filter(({ statement }) =>
       JSON.stringify(statement.Resource).includes('/index/'),
     );
-    expect(queries.flatMap(({ roles }) => roles)).toEqual([roleOf(stack.apiFunction)]);
-    expect(JSON.stringify(queries[0]?.statement.Resource)).not.toContain('/index/*');
+    expect(queries.flatMap(({ roles }) => roles).sort()).toEqual(itemWriters());
+    for (const { statement } of queries) expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+  });
+
+  it('lets only the events function read the table stream', () => {
+    const table = logicalId(stack.data.table);
+    expect(rolesAllowed(template, 'dynamodb:GetRecords', table)).toEqual([roleOf(stack.eventsFunction)]);
+  });
+
+  it('lets only the delivery function consume the delivery queue, and only it and the events function dead-letter', () => {
+    const queue = logicalId(stack.delivery.queue);
+    const deadLetterQueue = logicalId(stack.delivery.deadLetterQueue);
+    expect(rolesAllowed(template, 'sqs:ReceiveMessage', queue)).toEqual([
+      roleOf(stack.webhookDeliveryFunction),
+    ]);
+    expect(rolesAllowed(template, 'sqs:DeleteMessage', queue)).toEqual([
+      roleOf(stack.webhookDeliveryFunction),
+    ]);
+    expect(rolesAllowed(template, 'sqs:SendMessage', queue)).toEqual(queueSenders());
+    expect(rolesAllowed(template, 'sqs:SendMessage', deadLetterQueue)).toEqual(
+      [roleOf(stack.eventsFunction), roleOf(stack.webhookDeliveryFunction)].sort(),
+    );
+    expect(rolesAllowed(template, 'sqs:ReceiveMessage', deadLetterQueue)).toEqual([]);
   });
 
   it('lets only the api function read the admin key and the cursor secret', () => {
@@ -213,10 +268,22 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets no function use the webhook secrets key until a function that stores or signs with it exists', () => {
+  it('lets only the api and workflow-task functions read the action signing key', () => {
+    expect(
+      rolesAllowed(template, 'secretsmanager:GetSecretValue', logicalId(stack.secrets.actionSigningKey)),
+    ).toEqual([roleOf(stack.apiFunction), roleOf(stack.workflowTaskFunction)].sort());
+  });
+
+  it('lets only the order executions’ role invoke the workflow-task function', () => {
+    expect(
+      rolesAllowed(template, 'lambda:InvokeFunction', logicalId(stack.workflowTaskFunction.function)),
+    ).toEqual([logicalId(stack.workflows.executionRole)]);
+  });
+
+  it('lets the api function only seal webhook secrets and the delivery function only open them', () => {
     const key = logicalId(stack.delivery.secretsKey);
-    expect(rolesAllowed(template, 'kms:Decrypt', key)).toEqual([]);
-    expect(rolesAllowed(template, 'kms:Encrypt', key)).toEqual([]);
+    expect(rolesAllowed(template, 'kms:Encrypt', key)).toEqual([roleOf(stack.apiFunction)]);
+    expect(rolesAllowed(template, 'kms:Decrypt', key)).toEqual([roleOf(stack.webhookDeliveryFunction)]);
   });
 
   it('grants no wildcard action and attaches no AWS managed policy', () => {
@@ -228,7 +295,7 @@ describe('least privilege', () => {
   });
 
   it('lets each function write only its own log group', () => {
-    for (const fn of [stack.apiFunction, stack.authorizerFunction]) {
+    for (const fn of allFunctions()) {
       const logStatements = allowStatements(template).filter(
         ({ roles, statement }) =>
           roles.includes(roleOf(fn)) && [statement.Action].flat().includes('logs:PutLogEvents'),
@@ -268,6 +335,35 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('event sources', () => {
+  it('feeds the events function only inserted history events from the table stream, retrying from the failed record', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.eventsFunction.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { entity: { S: ['event'] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('feeds the delivery function from the delivery queue, reporting failed messages one by one', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.webhookDeliveryFunction.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.delivery.queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
 describe('observability', () => {
   const alarmsOn = (metricName: string) =>
     Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
@@ -287,8 +383,12 @@ describe('observability', () => {
   });
 
   it('alarms on errors and throttles of every function', () => {
-    expect(alarmsOn('Errors')).toHaveLength(2);
-    expect(alarmsOn('Throttles')).toHaveLength(2);
+    expect(alarmsOn('Errors')).toHaveLength(allFunctions().length);
+    expect(alarmsOn('Throttles')).toHaveLength(allFunctions().length);
+  });
+
+  it('alarms when an execution of the default workflow fails', () => {
+    expect(alarmsOn('ExecutionsFailed')).toHaveLength(1);
   });
 
   it('has one dashboard and outputs the API URL and where the admin key is', () => {
