@@ -110,7 +110,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.running.has(`${tenantId}/${orderId}`);
   }
 
-  async stop(): Promise<void> {
+  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+    const running = this.running.get(`${execution.tenantId}/${execution.orderId}`);
+    if (!running || running.attempt !== execution.attempt) return;
+    running.abort();
+    await running.done;
+  }
+
+  /** Aborts every execution (the stack is stopping); their orders resume on the next start. */
+  async shutdown(): Promise<void> {
     const executions = [...this.running.values()];
     for (const execution of executions) execution.abort();
     await Promise.all(executions.map((execution) => execution.done));

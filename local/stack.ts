@@ -123,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
     });
     stoppers.push(async () => {
-      await engine.stop();
+      await engine.shutdown();
       engineClient.destroy();
     });
     const deps = wireApi({

@@ -15,6 +15,7 @@ import {
 import {
   CreateOrderRequest,
   ListOrdersQuery,
+  MigrateRequest,
   Order,
   OrderEvent,
   PageQuery,
@@ -153,6 +154,23 @@ export const routes = [
     auth: 'tenant',
     summary: 'Move the order to another stage along a manual transition of its workflow.',
     body: TransitionRequest,
+    success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'retryOrderActions',
+    method: 'POST',
+    path: '/v1/orders/{id}/retry',
+    auth: 'tenant',
+    summary: "Re-run the current stage's failed actions in a new execution.",
+    success: { status: 202, schema: Order },
+  },
+  {
+    operationId: 'migrateOrder',
+    method: 'POST',
+    path: '/v1/orders/{id}/migrate',
+    auth: 'tenant',
+    summary: 'Move the order to another workflow version that has its current stage.',
+    body: MigrateRequest,
     success: { status: 200, schema: Order },
   },
   {

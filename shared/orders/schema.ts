@@ -226,3 +226,5 @@ export const TransitionRequest = z.strictObject({
   shipment: ShipmentRequest.optional(),
 });
 export type TransitionRequest = z.output<typeof TransitionRequest>;
+
+export const MigrateRequest = z.strictObject({ toVersion: z.int().min(0) });

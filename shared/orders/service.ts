@@ -150,12 +150,15 @@ export class OrderService {
               output: { ...executionState(principal.tenantId, plan.order, record.entry + 1) },
             }
           : undefined;
+      // An execution that stopped on a failed action cannot be signalled: a new one takes over.
+      const restart = record.halted ? record.attempt + 1 : undefined;
       try {
         await this.store.update(principal.tenantId, record, {
           order: plan.order,
           events: plan.events,
           enterStage: true,
           ...(signal ? { signal } : {}),
+          ...(restart !== undefined ? { attempt: restart } : {}),
         });
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -167,8 +170,129 @@ export class OrderService {
         throw problems.conflict('The order is changing too quickly; retry.');
       }
       if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
+      if (restart !== undefined)
+        await this.startExecution(principal.tenantId, plan.order, record.entry + 1, restart);
       return plan.order;
     }
+  }
+
+  private async startExecution(
+    tenantId: string,
+    order: Order,
+    entry: number,
+    attempt: number,
+  ): Promise<void> {
+    const pinned = await this.pinned(tenantId, order);
+    await this.engine.start({
+      tenantId,
+      orderId: order.id,
+      workflowVersion: pinned.version,
+      ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
+      attempt,
+      state: executionState(tenantId, order, entry),
+    });
+  }
+
+  /**
+   * Re-runs the current stage's failed actions: the failures are cleared and a new execution
+   * resumes the order at its stage, where actions that already succeeded are skipped.
+   */
+  async retry(principal: Principal, orderId: string): Promise<Order> {
+    const record = await this.store.get(principal.tenantId, orderId);
+    if (!record) throw problems.notFound(`Order ${orderId}`);
+    if (!record.halted) {
+      throw problems.conflict('Nothing to retry: no action of the current stage has stopped the order.', {
+        actions: record.order.actions,
+      });
+    }
+    const order: Order = {
+      ...record.order,
+      version: record.order.version + 1,
+      actions: { state: 'running', failed: [] },
+      updatedAt: this.clock().toISOString(),
+    };
+    const retried = record.order.actions.failed.map((failure) => failure.id);
+    const actionResults = Object.fromEntries(
+      Object.entries(record.actionResults).filter(([, result]) => result.status === 'succeeded'),
+    );
+    const attempt = record.attempt + 1;
+    try {
+      await this.store.update(principal.tenantId, record, {
+        order,
+        events: [
+          { type: 'order.actions_retried', actor: actorOf(principal), data: { order, actions: retried } },
+        ],
+        actionResults,
+        attempt,
+        halted: false,
+      });
+    } catch (error) {
+      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
+      throw error;
+    }
+    await this.startExecution(principal.tenantId, order, record.entry, attempt);
+    return order;
+  }
+
+  /**
+   * Moves the order to another published version of its tenant's workflow, keeping its
+   * stage (which must exist there): its execution is replaced by one of the new version.
+   */
+  async migrate(principal: Principal, orderId: string, toVersion: number): Promise<Order> {
+    const record = await this.store.get(principal.tenantId, orderId);
+    if (!record) throw problems.notFound(`Order ${orderId}`);
+    const { order } = record;
+    const target = await this.workflows.version(principal.tenantId, toVersion);
+    if (!target) throw problems.notFound(`Workflow version ${toVersion}`);
+    const current = await this.pinned(principal.tenantId, order);
+    if (current.workflow.stages.find((stage) => stage.id === order.stage)?.final) {
+      throw problems.conflict(
+        `The order is in the final stage "${order.stage}"; it has nothing left to run.`,
+      );
+    }
+    if (toVersion === order.workflow.version) {
+      throw problems.conflict(`The order already runs on workflow version ${toVersion}.`);
+    }
+    if (!target.workflow.stages.some((stage) => stage.id === order.stage)) {
+      throw problems.conflict(
+        `Workflow version ${toVersion} has no stage "${order.stage}" to move the order into.`,
+        {
+          stage: order.stage,
+        },
+      );
+    }
+    const next: Order = {
+      ...order,
+      version: order.version + 1,
+      workflow: { version: toVersion },
+      updatedAt: this.clock().toISOString(),
+    };
+    const attempt = record.attempt + 1;
+    try {
+      await this.store.update(principal.tenantId, record, {
+        order: next,
+        events: [
+          {
+            type: 'order.migrated',
+            actor: actorOf(principal),
+            data: { order: next, fromVersion: order.workflow.version, toVersion },
+          },
+        ],
+        attempt,
+        halted: false,
+      });
+    } catch (error) {
+      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
+      throw error;
+    }
+    await this.engine.stop({
+      tenantId: principal.tenantId,
+      orderId,
+      attempt: record.attempt,
+      ...(current.executionTarget ? { executionTarget: current.executionTarget } : {}),
+    });
+    await this.startExecution(principal.tenantId, next, record.entry, attempt);
+    return next;
   }
 
   /** Sends a stored signal to the execution and forgets it once delivered; kept for later otherwise. */

@@ -1,11 +1,13 @@
 import {
   CreateStateMachineCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
   StateMachineDoesNotExist,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
   UpdateStateMachineCommand,
@@ -79,6 +81,23 @@ export class StepFunctionsEngine implements WorkflowEngine {
     } catch (error) {
       // The name is the order id: a second start of the same execution is a no-op.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
+      .replace(':stateMachine:', ':execution:')
+      // A version ARN ends in :<number>; executions are named under the machine itself.
+      .replace(/:\d+$/, '');
+    try {
+      await this.client.send(
+        new StopExecutionCommand({
+          executionArn: `${machine}:${executionName(execution.orderId, execution.attempt)}`,
+          cause: 'Replaced by a newer execution of the order.',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
     }
   }
 

@@ -21,6 +21,8 @@ export interface WorkflowEngine {
   deploy(tenantId: string, workflowVersion: number, asl: string): Promise<{ executionTarget?: string }>;
   /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
   start(execution: ExecutionStart): Promise<void>;
+  /** Stops an execution another one replaces (a migration); one already over is left alone. */
+  stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void>;
   /** Completes a waiting task with the order's next state; an outdated token is ignored. */
   signal(token: string, output: ExecutionState): Promise<void>;
 }

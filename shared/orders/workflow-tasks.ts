@@ -5,6 +5,7 @@ import {
   type ActionFailedPayload,
   type ExecutionState,
   type MovePayload,
+  NOT_YET_DUE_ERROR,
   type RunActionsPayload,
   STAGE_CONFLICT_ERROR,
   type TaskAction,
@@ -25,6 +26,14 @@ export class StageConflictError extends Error {
   constructor(detail: string) {
     super(detail);
     this.name = STAGE_CONFLICT_ERROR;
+  }
+}
+
+/** A stage timeout longer than one wait fired early: the machine waits on. */
+export class NotYetDueError extends Error {
+  constructor(due: Date) {
+    super(`The stage timeout is due at ${due.toISOString()}.`);
+    this.name = NOT_YET_DUE_ERROR;
   }
 }
 
@@ -209,8 +218,9 @@ export class WorkflowTasks {
           error,
         },
       };
-      if (typeof payload.onError === 'string')
-        return { order: failedOrder, events: [failure], actionResults };
+      if (typeof payload.onError === 'string') {
+        return { order: failedOrder, events: [failure], actionResults, halted: payload.onError === 'fail' };
+      }
       const moved = enterStage({
         order: failedOrder,
         workflow,
@@ -232,10 +242,16 @@ export class WorkflowTasks {
 
   private async move(payload: MovePayload): Promise<ExecutionState> {
     const { tenantId, orderId, from, to, entry, cause } = payload;
-    const { change } = await this.change(tenantId, orderId, { stage: from, entry }, (record, workflow) => ({
-      ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
-      enterStage: true,
-    }));
+    const { change } = await this.change(tenantId, orderId, { stage: from, entry }, (record, workflow) => {
+      if (payload.dueAfterSeconds !== undefined) {
+        const due = Date.parse(record.stageEnteredAt) + payload.dueAfterSeconds * 1000;
+        if (due > this.clock().getTime()) throw new NotYetDueError(new Date(due));
+      }
+      return {
+        ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
+        enterStage: true,
+      };
+    });
     return executionState(tenantId, change.order, entry + 1);
   }
 

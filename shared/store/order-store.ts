@@ -19,14 +19,18 @@ export interface OrderRecord {
   lastSequence: number;
   /** Counts the order's stage entries, so stage actions are idempotent per entry. */
   entry: number;
+  /** When the order entered its current stage (stage timeouts count from here). */
+  stageEnteredAt: string;
   /** Written by the execution while it waits in `taskTokenStage` for a manual transition. */
   taskToken?: string;
   taskTokenStage?: string;
   pendingSignal?: PendingSignal;
   /** What the current stage entry's actions did, by action id. */
   actionResults: Record<string, ActionResult>;
-  /** Counts the order's executions: 0 for the first, then resumes, retries and migrations. */
+  /** Counts the order's executions: 0 for the first, then retries and migrations. */
   attempt: number;
+  /** The execution stopped on a failed action (`onError: "fail"`); a retry or a transition restarts it. */
+  halted: boolean;
 }
 
 export interface ActionResult {
@@ -47,6 +51,8 @@ export interface OrderChange {
   actionResults?: Record<string, ActionResult>;
   /** A new execution takes over the order. */
   attempt?: number;
+  /** Marks (or clears) the order's execution as stopped on a failed action. */
+  halted?: boolean;
   idempotency?: IdempotencyCompletion;
 }
 

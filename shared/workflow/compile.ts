@@ -14,6 +14,7 @@ import { durationSeconds } from './duration.js';
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
   ACTION_FAILED_ERROR,
+  NOT_YET_DUE_ERROR,
   ORDER_STAGE_ATTRIBUTE,
   STAGE_CONFLICT_ERROR,
   TASK_TOKEN_ATTRIBUTE,
@@ -46,8 +47,13 @@ const MAX_STATE_NAME_LENGTH = 80;
 const WAIT_FOR_TRANSITION_RESOURCE = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
 /** Lambda's own maximum; without it the local interpreter would stop a Task after 60 s. */
 const LAMBDA_TASK_TIMEOUT_SECONDS = 900;
-/** A Standard workflow execution's maximum duration: one year. */
-const MAX_WAIT_SECONDS = 365 * 24 * 60 * 60;
+/**
+ * The longest a single wait lasts: 24 days, within what interpreters can time (JavaScript
+ * timers stop at 24.8 days). A longer wait re-arms itself: one extra state transition per
+ * 24 days of idling, and a stage timeout longer than that is checked against when the
+ * order entered the stage.
+ */
+export const MAX_WAIT_SECONDS = 24 * 24 * 60 * 60;
 
 /** Errors of the Lambda service itself (throttling, cold-start failures), worth retrying for any task. */
 const TRANSIENT_LAMBDA_RETRIER = {
@@ -204,24 +210,22 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
       },
       // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
-      // Without a stage timeout an order may wait as long as an execution lives (a year); said
-      // explicitly, because an interpreter may otherwise apply a short default.
-      TimeoutSeconds: stage.timeout ? durationSeconds(stage.timeout.after) : MAX_WAIT_SECONDS,
+      TimeoutSeconds: Math.min(
+        stage.timeout ? durationSeconds(stage.timeout.after) : MAX_WAIT_SECONDS,
+        MAX_WAIT_SECONDS,
+      ),
       Catch: [
         {
           ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
           ResultPath: '$.error',
           Next: RELOAD_STATE,
         },
-        ...(stage.timeout
-          ? [
-              {
-                ErrorEquals: ['States.Timeout'],
-                ResultPath: '$.error',
-                Next: moveState(stage, stage.timeout.to, 'timeout'),
-              },
-            ]
-          : []),
+        {
+          ErrorEquals: ['States.Timeout'],
+          // ResultPath null keeps the execution state as it was for the state that follows.
+          ResultPath: null,
+          Next: stage.timeout ? moveState(stage, stage.timeout.to, 'timeout') : `${stage.id}: wait`,
+        },
       ],
       ...(manualTargets.length === 1 && onlyTarget ? enter(onlyTarget) : { Next: ROUTE_STATE }),
     };
@@ -258,9 +262,24 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
   };
 
   function moveTask(from: Stage, to: string, cause: 'auto' | 'timeout'): AslState {
+    if (cause === 'auto') {
+      return lambdaTask(
+        { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause },
+        { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...enter(to) },
+      );
+    }
+    const dueAfterSeconds = durationSeconds(from.timeout?.after ?? 'PT0S');
     return lambdaTask(
-      { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause },
-      { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...enter(to) },
+      { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause, dueAfterSeconds },
+      {
+        Retry: [TRANSIENT_LAMBDA_RETRIER],
+        Catch: [
+          CATCH_CONFLICT,
+          // A timeout longer than one wait: not due yet, so wait on.
+          { ErrorEquals: [NOT_YET_DUE_ERROR], ResultPath: null, Next: `${from.id}: wait` },
+        ],
+        ...enter(to),
+      },
     );
   }
 }

@@ -28,6 +28,8 @@ export type TaskKind = (typeof TASK_KINDS)[number];
  * its current stage instead of failing.
  */
 export const STAGE_CONFLICT_ERROR = 'Orderflow.StageConflict';
+/** Thrown by a timeout move whose stage timeout has not elapsed yet (it outlasts one wait). */
+export const NOT_YET_DUE_ERROR = 'Orderflow.NotYetDue';
 /** The Fail state reached when an execution is started in a stage the workflow lacks. */
 export const UNKNOWN_STAGE_ERROR = 'Orderflow.UnknownStage';
 /** The Fail state reached after an action with `onError: "fail"` failed and was recorded. */
@@ -88,6 +90,8 @@ export interface MovePayload {
   to: string;
   entry: number;
   cause: 'auto' | 'timeout';
+  /** For a timeout: the stage's timeout, checked against when the order entered the stage. */
+  dueAfterSeconds?: number;
 }
 
 /** Read the order as it is now (after a conflict) and return its state. */

@@ -20,10 +20,12 @@ import { listPurchaseOrders } from './list-purchase-orders.js';
 import { listWebhookDeliveries } from './list-webhook-deliveries.js';
 import { listWebhooks } from './list-webhooks.js';
 import { listWorkflowVersions } from './list-workflow-versions.js';
+import { migrateOrder } from './migrate-order.js';
 import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
 import { transitionOrder } from './transition-order.js';
@@ -47,6 +49,8 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   patchOrder,
   listOrderEvents,
   transitionOrder,
+  retryOrderActions,
+  migrateOrder,
   validateWorkflow,
   publishWorkflow,
   getWorkflow,

@@ -82,6 +82,8 @@ function recordOf(item: Record<string, unknown>): OrderRecord {
     ...(item.pendingSignal ? { pendingSignal: item.pendingSignal as PendingSignal } : {}),
     actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item.attempt as number | undefined) ?? 0,
+    halted: item.halted === true,
+    stageEnteredAt: (item.stageEnteredAt as string | undefined) ?? (item.order as Order).createdAt,
   };
 }
 
@@ -170,6 +172,8 @@ export class DynamoOrderStore implements OrderStore {
       ...(change.signal ? { pendingSignal: change.signal } : {}),
       ...(actionResults ? { actionResults } : {}),
       ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
+      ...(change.enterStage ? { stageEnteredAt: next.updatedAt } : {}),
+      halted: change.halted ?? (change.enterStage ? false : current.halted),
     })
       .filter(([field]) => field !== 'pk' && field !== 'sk')
       .map(([field, value], index) => {

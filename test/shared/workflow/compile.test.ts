@@ -2,7 +2,12 @@ import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AslDefinition, type AslState, compileWorkflow } from '../../../shared/workflow/compile.js';
+import {
+  type AslDefinition,
+  type AslState,
+  compileWorkflow,
+  MAX_WAIT_SECONDS,
+} from '../../../shared/workflow/compile.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import {
   type Workflow,
@@ -91,7 +96,10 @@ describe('compileWorkflow', () => {
       },
       Catch: [
         { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Reload' },
+        // Without a stage timeout the wait re-arms itself when its longest wait is over.
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'submitted: wait' },
       ],
+      TimeoutSeconds: MAX_WAIT_SECONDS,
       Next: 'Route',
     });
     // One manual target that is final without actions: the execution ends with the wait.
@@ -234,14 +242,33 @@ describe('compileWorkflow', () => {
     expect(wait.TimeoutSeconds).toBe(3 * 24 * 3600);
     expect(wait.Catch).toContainEqual({
       ErrorEquals: ['States.Timeout'],
-      ResultPath: '$.error',
+      ResultPath: null,
       Next: 'work: move to failed (timeout)',
     });
     expect(state(asl, 'work: move to failed (timeout)')).toMatchObject({
-      Parameters: { kind: 'move', from: 'work', to: 'failed', cause: 'timeout' },
+      Parameters: {
+        kind: 'move',
+        from: 'work',
+        to: 'failed',
+        cause: 'timeout',
+        dueAfterSeconds: 3 * 24 * 3600,
+      },
       Next: 'failed: run actions',
     });
     expect(wait.Next).toBe('Route');
+  });
+
+  it('splits a stage timeout longer than one wait into re-armed waits checked against the stage entry', () => {
+    const asl = compile(oneStage({ timeout: { after: 'P90D', to: 'failed' } }));
+    const wait = state(asl, 'work: wait');
+    expect(wait.TimeoutSeconds).toBe(MAX_WAIT_SECONDS);
+    const move = state(asl, 'work: move to failed (timeout)');
+    expect(move.Parameters).toMatchObject({ dueAfterSeconds: 90 * 24 * 3600 });
+    expect(move.Catch).toContainEqual({
+      ErrorEquals: ['Orderflow.NotYetDue'],
+      ResultPath: null,
+      Next: 'work: wait',
+    });
   });
 
   it('keeps state names within 80 characters when stage ids are long', () => {
