@@ -23,6 +23,7 @@ export const handler = createApiHandler(
     actionSigningKey: await secretString(env('ACTION_SIGNING_KEY_SECRET_ARN')),
     engine: new StepFunctionsEngine(new SFNClient({}), {
       stateMachineArnPrefix: env('STATE_MACHINE_ARN_PREFIX'),
+      stateMachineNamePrefix: env('STATE_MACHINE_NAME_PREFIX'),
       executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
     }),

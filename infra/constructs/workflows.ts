@@ -128,8 +128,9 @@ export class Workflows extends Construct {
     );
     api.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'DescribeOrderflowExecutions',
-        actions: ['states:DescribeExecution'],
+        sid: 'DescribeAndStopOrderflowExecutions',
+        // StopExecution: a migrated order's old execution is stopped when the new one starts.
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
         resources: [this.executionsArn()],
       }),
     );
@@ -161,6 +162,7 @@ export class Workflows extends Construct {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
     );
+    api.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
     api.addEnvironment('STATE_MACHINE_ROLE_ARN', this.executionRole.roleArn);
     api.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
     api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);

@@ -18,15 +18,20 @@ import { type ExecutionStart, executionName, type WorkflowEngine } from './workf
 export interface StepFunctionsEngineConfig {
   /** `arn:aws:states:<region>:<account>:stateMachine:` — tenant machines are named under it. */
   stateMachineArnPrefix: string;
+  /** The stack's prefix for state machine names (its IAM policies cover exactly that prefix). */
+  stateMachineNamePrefix: string;
   /** The role tenant state machines run with (only the table and the task function). */
   executionRoleArn: string;
   /** The built-in default workflow's state machine, deployed by the stack. */
   defaultStateMachineArn: string;
 }
 
-/** One Standard state machine per tenant; every published workflow version is one of its versions. */
-export function tenantStateMachineName(tenantId: string): string {
-  return `orderflow-${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
+/**
+ * One Standard state machine per tenant; every published workflow version is one of its
+ * versions. The `tenant-` part keeps tenant machines apart from the stack's own (`<prefix>default`).
+ */
+export function tenantStateMachineName(namePrefix: string, tenantId: string): string {
+  return `${namePrefix}tenant-${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
 }
 
 /** The workflow engine on AWS: Step Functions, driven through its API. */
@@ -41,7 +46,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
     workflowVersion: number,
     asl: string,
   ): Promise<{ executionTarget?: string }> {
-    const name = tenantStateMachineName(tenantId);
+    const name = tenantStateMachineName(this.config.stateMachineNamePrefix, tenantId);
     const versionDescription = `workflow version ${workflowVersion}`;
     try {
       const updated = await this.client.send(

@@ -169,6 +169,8 @@ describe('the functions', () => {
     const api = template.findResources('AWS::Lambda::Function')[logicalId(stack.apiFunction.function)];
     const variables = api?.Properties.Environment.Variables;
     expect(JSON.stringify(variables.STATE_MACHINE_ARN_PREFIX)).toMatch(/:stateMachine:"\]\]\}$/);
+    // The engine names tenant machines under the same prefix the IAM policies cover.
+    expect(variables.STATE_MACHINE_NAME_PREFIX).toBe(stack.workflows.stateMachineNamePrefix);
     expect(variables.STATE_MACHINE_ROLE_ARN).toEqual({
       'Fn::GetAtt': [logicalId(stack.workflows.executionRole), 'Arn'],
     });

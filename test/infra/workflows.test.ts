@@ -151,11 +151,12 @@ describe('what the api function may do with state machines', () => {
     expect(JSON.stringify(statement?.Resource)).toContain(stateMachinePrefix);
   });
 
-  it('describes only executions of those state machines', () => {
+  it('describes and stops only executions of those state machines', () => {
     const statement = allowStatements(template).find(({ statement }) =>
       [statement.Action].flat().includes('states:DescribeExecution'),
     )?.statement;
     expect(JSON.stringify(statement?.Resource)).toContain(':execution:orderflow-*:*');
+    expect([statement?.Action].flat()).toContain('states:StopExecution');
   });
 
   it('passes only the execution role, and only to Step Functions', () => {
