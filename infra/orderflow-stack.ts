@@ -59,6 +59,7 @@ export class OrderflowStack extends Stack {
     this.secrets.grantRead(this.apiFunction.function);
     // It seals a new subscription's signing secret and queues deliveries; it never opens a secret.
     this.delivery.grantSecretEncryption(this.apiFunction.function);
+    this.delivery.grantReplayDecryption(this.apiFunction.function);
     this.delivery.queue.grantSendMessages(this.apiFunction.function);
 
     this.authorizerFunction = new OrderflowFunction(this, 'AuthorizerFunction', {

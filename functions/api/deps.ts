@@ -7,6 +7,7 @@ import type { OrderService } from '../../shared/orders/service.js';
 import type { IdempotencyStore } from '../../shared/store/idempotency-store.js';
 import type { LaborTaskStore } from '../../shared/store/labor-task-store.js';
 import type { PurchaseOrderStore } from '../../shared/store/purchase-order-store.js';
+import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';
 
@@ -18,6 +19,8 @@ export interface ApiDeps {
   authenticator: ApiKeyAuthenticator;
   idempotency: IdempotencyStore;
   cursors: CursorCodec;
+  /** Encrypts what must not rest in plain text (replayable responses that carry secrets). */
+  secretBox: SecretBox;
   /** SHA-256 (hex) of the admin bearer key. */
   adminKeyHash: string;
   clock: () => Date;

@@ -148,7 +148,10 @@ export async function runIdempotently(
   key: string,
   fingerprint: string,
   run: (owner: string) => Promise<APIGatewayProxyStructuredResultV2>,
+  /** The response carries a secret (an API key, a signing secret): it is stored encrypted. */
+  sealResponse = false,
 ): Promise<APIGatewayProxyStructuredResultV2> {
+  const context = { tenantId: scope, webhookId: `idempotency:${key}` };
   const owner = randomUUID();
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
@@ -163,7 +166,8 @@ export async function runIdempotently(
     }
     if (claim.record.state === 'done' && claim.record.response) {
       const { statusCode, headers, body } = claim.record.response;
-      return { statusCode, headers: { ...headers, 'idempotent-replayed': 'true' }, body };
+      const replayed = sealResponse && body ? await deps.secretBox.open(body, context) : body;
+      return { statusCode, headers: { ...headers, 'idempotent-replayed': 'true' }, body: replayed };
     }
     if (Date.now() > deadline) {
       throw problems.conflict('A request with this Idempotency-Key is still being processed; retry shortly.');
@@ -182,7 +186,9 @@ export async function runIdempotently(
     }
     result = problemResponse(problem);
   }
-  await deps.idempotency.complete(scope, key, owner, storedResponse(result), deps.clock());
+  const stored = storedResponse(result);
+  if (sealResponse && stored.body) stored.body = await deps.secretBox.seal(stored.body, context);
+  await deps.idempotency.complete(scope, key, owner, stored, deps.clock());
   return result;
 }
 

@@ -62,6 +62,7 @@ export function createApiHandler(deps: ApiDeps) {
         key,
         requestFingerprint(event, body),
         async (owner) => toResult(await operation({ ...request, idempotency: { key, owner } }, deps)),
+        'sealResponse' in route && route.sealResponse === true,
       );
     } catch (error) {
       const problem = failureToProblem(error);

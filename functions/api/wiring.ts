@@ -56,6 +56,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
     idempotency: new DynamoIdempotencyStore(client, config.tableName),
     cursors: new CursorCodec(config.cursorSecret),
     adminKeyHash: config.adminKeyHash,
+    secretBox: config.webhooks.secretBox,
     clock,
     webhooks: new WebhookService(
       new DynamoWebhookStore(client, config.tableName),

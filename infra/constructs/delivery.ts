@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -45,6 +45,19 @@ export class WebhookDelivery extends Construct {
   /** For whoever stores an endpoint's signing secret: encrypt only. */
   grantSecretEncryption(grantee: iam.IGrantable): void {
     this.secretsKey.grant(grantee, 'kms:Encrypt');
+  }
+
+  /**
+   * For the api function, which keeps replayable responses that carry secrets encrypted:
+   * it may open only what it sealed for an Idempotency-Key, never a webhook signing secret.
+   */
+  grantReplayDecryption(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [this.secretsKey.keyArn],
+      conditions: { StringLike: { 'kms:EncryptionContext:webhookId': 'idempotency:*' } },
+    });
   }
 
   /** For whoever signs deliveries: decrypt only. */

@@ -49,6 +49,8 @@ export interface RouteDefinition {
    * document's problems are a 422 from the workflow validator); `body` then only documents it.
    */
   bodyValidation?: 'domain';
+  /** The response holds a secret shown once; a replay for its Idempotency-Key is kept encrypted. */
+  sealResponse?: boolean;
   query?: z.ZodType;
   success: { status: number; schema?: z.ZodType; contentType?: string };
 }
@@ -84,6 +86,7 @@ export const routes = [
     auth: 'admin',
     summary: 'Create a tenant and its first API key (shown once).',
     body: CreateTenantRequest,
+    sealResponse: true,
     success: { status: 201, schema: CreateTenantResponse },
   },
   {
@@ -93,6 +96,7 @@ export const routes = [
     auth: 'admin',
     summary: 'Issue another API key for a tenant (shown once).',
     body: IssueKeyRequest,
+    sealResponse: true,
     success: { status: 201, schema: IssueKeyResponse },
   },
   {
@@ -234,6 +238,7 @@ export const routes = [
     auth: 'tenant',
     summary: 'Subscribe an endpoint to events; the signing secret is answered only here.',
     body: CreateWebhookRequest,
+    sealResponse: true,
     success: { status: 201, schema: CreatedWebhook },
   },
   {

@@ -285,7 +285,18 @@ describe('least privilege', () => {
   it('lets the api function only seal webhook secrets and the delivery function only open them', () => {
     const key = logicalId(stack.delivery.secretsKey);
     expect(rolesAllowed(template, 'kms:Encrypt', key)).toEqual([roleOf(stack.apiFunction)]);
-    expect(rolesAllowed(template, 'kms:Decrypt', key)).toEqual([roleOf(stack.webhookDeliveryFunction)]);
+    expect(rolesAllowed(template, 'kms:Decrypt', key).sort()).toEqual(
+      [roleOf(stack.apiFunction), roleOf(stack.webhookDeliveryFunction)].sort(),
+    );
+    // The api function may decrypt only its own sealed idempotent replays.
+    const apiDecrypt = allowStatements(template).find(
+      ({ statement }) =>
+        [statement.Action].flat().includes('kms:Decrypt') &&
+        JSON.stringify(statement.Condition ?? {}).includes('idempotency:*'),
+    );
+    expect(apiDecrypt?.statement.Condition).toEqual({
+      StringLike: { 'kms:EncryptionContext:webhookId': 'idempotency:*' },
+    });
   });
 
   it('grants no wildcard action and attaches no AWS managed policy', () => {

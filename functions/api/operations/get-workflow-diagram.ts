@@ -1,4 +1,3 @@
-import { workflowToMermaid, workflowToSvg } from '../../../shared/workflow/diagram.js';
 import type { Operation } from './index.js';
 
 export const getWorkflowDiagram: Operation<'getWorkflowDiagram'> = async (
@@ -7,6 +6,8 @@ export const getWorkflowDiagram: Operation<'getWorkflowDiagram'> = async (
 ) => {
   const version = query.version ?? (await workflows.active(principal.tenantId)).version;
   const { workflow } = await workflows.version(principal.tenantId, version);
+  // Graphviz in WebAssembly is most of the api bundle's weight: only diagram requests load it.
+  const { workflowToMermaid, workflowToSvg } = await import('../../../shared/workflow/diagram.js');
   const headersOut = { 'workflow-version': String(version), vary: 'accept' };
   if ((headers.accept ?? '').includes('text/vnd.mermaid')) {
     return {

@@ -80,3 +80,16 @@ describe('Idempotency-Key on POST', () => {
     expect(response.body.errors[0].path).toBe('/headers/idempotency-key');
   });
 });
+
+describe('replays of responses that carry a secret', () => {
+  it('answer the same secret again but keep it encrypted at rest', async () => {
+    const headers = { 'idempotency-key': 'tenant-once' };
+    const body = { name: 'Secretive' };
+    const first = await api.call('/v1/admin/tenants', { method: 'POST', key: api.adminKey, body, headers });
+    const again = await api.call('/v1/admin/tenants', { method: 'POST', key: api.adminKey, body, headers });
+    expect(again.body.apiKey).toBe(first.body.apiKey);
+    const stored = await api.stack.deps.idempotency.get('admin', 'tenant-once');
+    expect(stored?.response?.body).toBeDefined();
+    expect(stored?.response?.body).not.toContain(first.body.apiKey);
+  });
+});
