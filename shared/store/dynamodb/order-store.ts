@@ -187,14 +187,25 @@ export class DynamoOrderStore implements OrderStore {
       // A new stage entry spends the wait's token: it may be signalled once only.
       ...(change.enterStage ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
     ];
+    let tokenCondition = '';
+    if (change.enterStage || change.signal) {
+      names['#token'] = TASK_TOKEN_ATTRIBUTE;
+      if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
+      else {
+        values[':token'] = current.taskToken;
+        tokenCondition = ' AND #token = :token';
+      }
+    }
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
           Key: keys.order(tenantId, next.id),
           UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          // The version moves on with every change, so it alone proves nothing changed since the read.
-          ConditionExpression: '#order.#version = :version AND #entry = :entry',
+          // The version moves on with every change, so it alone proves nothing changed since the read;
+          // a change that signals must also see the token the read saw: a wait that parked in
+          // between would otherwise never be signalled.
+          ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
           ExpressionAttributeNames: { ...names, '#order': 'order' },
           ExpressionAttributeValues: values,
         },
