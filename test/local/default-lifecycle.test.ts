@@ -86,3 +86,23 @@ describe('the default workflow, from creation to shipped', () => {
     expect(transitions).toBeLessThanOrEqual(10);
   });
 });
+
+describe('orders moved the moment they are created', () => {
+  it('still run the next stage’s actions: no transition slips past a wait that is just parking', async () => {
+    const { apiKey } = await api.newTenant('Hasty');
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const { id } = (await api.call('/v1/orders', { method: 'POST', key: apiKey, body: sampleOrder }))
+          .body;
+        expect((await move(id, { to: 'submitted' }, apiKey)).status).toBe(200);
+        expect((await move(id, { to: 'confirmed' }, apiKey)).status).toBe(200);
+        return id as string;
+      }),
+    );
+    for (const id of ids) {
+      await eventually(`the actions of ${id}`, async () =>
+        (await order(id, apiKey)).actions.state === 'succeeded' ? true : undefined,
+      );
+    }
+  });
+});
