@@ -56,6 +56,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       const record = await this.get(tenantId, key);
       // Released between our attempt and the read: the caller simply tries again.
       if (!record) return this.claim(tenantId, key, requestHash, owner, now);
+      // Our own claim: the SDK retried a put whose first attempt did land (it timed out or the
+      // connection dropped after the write), so the condition now fails against ourselves.
+      if (record.owner === owner && record.state === 'pending') return { claimed: true as const };
       return { claimed: false as const, record };
     }
   }
