@@ -85,6 +85,12 @@ function boundsProblem(doc: unknown): ValidationIssue | undefined {
     if (nodes > MAX_DOCUMENT_NODES)
       return { path: '', message: `the document has more than ${MAX_DOCUMENT_NODES} values` };
     const { value, path } = next;
+    // What DynamoDB and the SDK cannot store exactly would fail the publish with a 500.
+    if (
+      typeof value === 'number' &&
+      (Math.abs(value) > Number.MAX_SAFE_INTEGER || (value !== 0 && Math.abs(value) < 1e-100))
+    )
+      return { path: pointer(path), message: `${value} is outside the numbers a workflow can hold` };
     if (typeof value !== 'object' || value === null) continue;
     if (path.length >= MAX_DOCUMENT_DEPTH) {
       return { path: pointer(path), message: `the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels` };
