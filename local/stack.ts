@@ -11,7 +11,11 @@ import { createAuthorizer } from '../functions/authorizer/handler.js';
 import { wireTasks } from '../functions/workflow-task/wiring.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
-import { createDocumentClient } from '../shared/store/dynamodb/client.js';
+import {
+  type CapacityCollector,
+  collectCapacity,
+  createDocumentClient,
+} from '../shared/store/dynamodb/client.js';
 import { ensureTable } from '../shared/store/dynamodb/create-table.js';
 import { DynamoOrderStore } from '../shared/store/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
@@ -20,7 +24,7 @@ import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
 import { resumeOrders } from './resume.js';
-import { startLocalWebhooks } from './webhooks.js';
+import { type LocalInvocations, startLocalWebhooks } from './webhooks.js';
 
 export const DEMO_TENANT_ID = 'demo';
 export const TABLE_NAME = 'orderflow';
@@ -42,6 +46,14 @@ export interface StackOptions {
   webhookRetrySchedule?: string;
   /** Time allowed per delivery attempt; the contract's 10 s unless a test needs it shorter. */
   webhookTimeoutMs?: number;
+  /** Measurement only: every client of the stack (api, tasks, webhooks, engine waits) adds its consumed capacity here. */
+  capacity?: CapacityCollector;
+  /** Measurement only: the local stand-ins' calls (delivery queue, stream checkpoints), kept apart. */
+  localOnlyCapacity?: CapacityCollector;
+  /** Measurement only: counts what would be Lambda invocations on AWS. */
+  invocations?: LocalInvocations;
+  /** DynamoDB Local's port (default: a free one); fixed, so `restartDatabase()` comes back where the clients look. */
+  dynamoPort?: number;
 }
 
 export interface RunningStack {
@@ -55,6 +67,8 @@ export interface RunningStack {
   deps: ApiDeps;
   /** Runs every order's compiled workflow; exposed so tests and benchmarks can read its counts. */
   engine: LocalWorkflowEngine;
+  /** Starts DynamoDB Local again on the same port and data folder (after `dynamo.stop()`). */
+  restartDatabase(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,13 +96,21 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const dynamoDir = dataDir && join(dataDir, 'dynamodb');
   if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
 
-  const dynamo = await startDynamoDbLocal({ dataDir: dynamoDir });
+  let dynamo = await startDynamoDbLocal({
+    dataDir: dynamoDir,
+    ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+  });
   const stoppers: (() => Promise<void>)[] = [() => dynamo.stop()];
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper();
   };
   try {
-    const config = { tableName: TABLE_NAME, endpoint: dynamo.endpoint, region: 'local' };
+    const config = {
+      tableName: TABLE_NAME,
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      ...(options.capacity ? { capacity: options.capacity } : {}),
+    };
     const rawClient = new DynamoDBClient({
       ...config,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -106,6 +128,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       retrySchedule: options.webhookRetrySchedule,
       timeoutMs: options.webhookTimeoutMs,
       log,
+      invocations: options.invocations,
+      localOnlyCapacity: options.localOnlyCapacity,
     });
     stoppers.push(() => webhooks.stop());
     const actionSigningKey = persistentSecret(dataDir, 'action-signing.key');
@@ -115,10 +139,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ...config,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
+    if (options.capacity) collectCapacity(engineClient, options.capacity);
+    const invocations = options.invocations;
+    const runTask = async (payload: Parameters<typeof tasks.handle>[0]) => {
+      if (!invocations) return tasks.handle(payload);
+      const started = performance.now();
+      invocations.tasks++;
+      try {
+        return await tasks.handle(payload);
+      } finally {
+        invocations.taskMs += performance.now() - started;
+      }
+    };
     let workflows: WorkflowService | undefined;
     const engine = new LocalWorkflowEngine({
       dynamo: engineClient,
-      runTask: (payload) => tasks.handle(payload),
+      runTask,
       definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
       onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
     });
@@ -161,7 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     );
     const { port } = server.address() as AddressInfo;
     log(`DynamoDB Local at ${dynamo.endpoint}${dynamoDir ? ` (data in ${dynamoDir})` : ' (in memory)'}`);
-    return {
+    const running: RunningStack = {
       url: `http://127.0.0.1:${port}`,
       port,
       adminKey,
@@ -169,8 +205,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       dynamo,
       deps,
       engine,
+      async restartDatabase() {
+        const dynamoPort = dynamo.port;
+        await dynamo.stop();
+        dynamo = await startDynamoDbLocal({ dataDir: dynamoDir, port: dynamoPort });
+        running.dynamo = dynamo;
+      },
       stop,
     };
+    return running;
   } catch (error) {
     await stop();
     throw error;
