@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEventsHandler } from '../functions/events/handler.js';
-import { createDocumentClient, type DynamoConfig } from '../shared/store/dynamodb/client.js';
+import { committedEventOf, createEventsHandler } from '../functions/events/handler.js';
+import {
+  type CapacityCollector,
+  createDocumentClient,
+  type DynamoConfig,
+} from '../shared/store/dynamodb/client.js';
 import { DynamoWebhookStore } from '../shared/store/dynamodb/webhook-store.js';
 import { DeliveryWorker } from '../shared/webhooks/delivery-worker.js';
 import { WebhookFanOut } from '../shared/webhooks/fan-out.js';
@@ -21,6 +25,43 @@ export interface LocalWebhookOptions
   /** Per attempt; events.md's 10 s unless a test needs it shorter. */
   timeoutMs?: number;
   log: (line: string) => void;
+  /** Measurement only: sums the capacity of every call this runtime makes. */
+  capacity?: CapacityCollector;
+  /** Measurement only: counts what would be Lambda invocations on AWS. */
+  invocations?: LocalInvocations;
+  /**
+   * Measurement only: the calls of the local stand-ins for what is not DynamoDB on AWS (the
+   * delivery queue, SQS there; stream checkpoints, kept by Lambda's event source mapping there).
+   */
+  localOnlyCapacity?: CapacityCollector;
+}
+
+/** What would be Lambda invocations on AWS, counted by the local runtime (benchmarks read it). */
+export interface LocalInvocations {
+  /** Workflow Task states run (the workflow-task function). */
+  tasks: number;
+  /** Stream batches handed to the events function. */
+  eventBatches: number;
+  /** Those with at least one history event: the ones that pass the event source filter on AWS. */
+  eventBatchesWithEvents: number;
+  /** Delivery attempts (the webhook-delivery function, one message per invocation). */
+  deliveries: number;
+  /** Milliseconds spent in each, summed (for a GB-second estimate). */
+  taskMs: number;
+  eventMs: number;
+  deliveryMs: number;
+}
+
+export function newLocalInvocations(): LocalInvocations {
+  return {
+    tasks: 0,
+    eventBatches: 0,
+    eventBatchesWithEvents: 0,
+    deliveries: 0,
+    taskMs: 0,
+    eventMs: 0,
+    deliveryMs: 0,
+  };
 }
 
 /** 32 random bytes kept in the data folder: signing secrets must still open after a restart. */
@@ -41,22 +82,47 @@ function secretsKey(dataDir: string | undefined): Buffer {
 export async function startLocalWebhooks(options: LocalWebhookOptions) {
   const { tableName, endpoint, region, allowLocal, log } = options;
   const schedule = options.retrySchedule ? parseRetrySchedule(options.retrySchedule) : defaultRetryScheduleMs;
-  const documents = createDocumentClient({ tableName, endpoint, region });
+  const { capacity, invocations } = options;
+  const documents = createDocumentClient({ tableName, endpoint, region, ...(capacity ? { capacity } : {}) });
   const store = new DynamoWebhookStore(documents, tableName);
   const secretBox = new AesGcmSecretBox(secretsKey(options.dataDir));
-  const queue = new LocalDeliveryQueue(documents, tableName, { perEndpoint: 4, log });
+  const localDocuments = options.localOnlyCapacity
+    ? createDocumentClient({ tableName, endpoint, region, capacity: options.localOnlyCapacity })
+    : documents;
+  const queue = new LocalDeliveryQueue(localDocuments, tableName, { perEndpoint: 4, log });
   const worker = new DeliveryWorker(store, secretBox, queue, {
     allowLocal,
     schedule,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  await queue.start((message) => worker.process(message));
+  await queue.start(async (message) => {
+    if (!invocations) return worker.process(message);
+    const started = performance.now();
+    invocations.deliveries++;
+    try {
+      return await worker.process(message);
+    } finally {
+      invocations.deliveryMs += performance.now() - started;
+    }
+  });
+  const events = createEventsHandler(new WebhookFanOut(store, queue));
   const poller = await startStreamPoller({
     endpoint,
     region,
     tableName,
-    documents,
-    handler: createEventsHandler(new WebhookFanOut(store, queue)),
+    documents: localDocuments,
+    handler: !invocations
+      ? events
+      : async (event, context) => {
+          const started = performance.now();
+          invocations.eventBatches++;
+          if (event.Records.some((record) => committedEventOf(record))) invocations.eventBatchesWithEvents++;
+          try {
+            return await events(event, context);
+          } finally {
+            invocations.eventMs += performance.now() - started;
+          }
+        },
     log,
   });
   return {
@@ -66,6 +132,7 @@ export async function startLocalWebhooks(options: LocalWebhookOptions) {
       await poller.stop();
       await queue.stop();
       documents.destroy();
+      if (localDocuments !== documents) localDocuments.destroy();
     },
   };
 }

@@ -7,6 +7,60 @@ export interface DynamoConfig {
   /** DynamoDB Local's URL; unset on AWS. */
   endpoint?: string;
   region?: string;
+  /** Measurement only (benchmarks): sums the capacity every call consumed. Unset in production. */
+  capacity?: CapacityCollector;
+}
+
+/** Sums `ConsumedCapacity` over every call of the clients it is attached to. */
+export interface CapacityCollector {
+  readUnits: number;
+  writeUnits: number;
+  /** Calls per command name, e.g. `PutItemCommand`. */
+  calls: Record<string, number>;
+  /** Capacity units (read and write) per command name. */
+  units: Record<string, number>;
+}
+
+export function newCapacityCollector(): CapacityCollector {
+  return { readUnits: 0, writeUnits: 0, calls: {}, units: {} };
+}
+
+type Consumed = { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+
+/**
+ * Attaches `collector` to a client: every request asks for `ReturnConsumedCapacity: 'TOTAL'`
+ * and every response's `ConsumedCapacity` is added up. Off unless a collector is given.
+ */
+export function collectCapacity(client: DynamoDBClient, collector: CapacityCollector): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const command = context.commandName ?? 'unknown';
+      collector.calls[command] = (collector.calls[command] ?? 0) + 1;
+      if (!/^(DescribeTable|CreateTable|ListTables|DescribeTimeToLive|UpdateTimeToLive)/.test(command)) {
+        input.ReturnConsumedCapacity = 'TOTAL';
+      }
+      const result = await next(args);
+      const output = result.output as { ConsumedCapacity?: Consumed | Consumed[] };
+      const consumed = output.ConsumedCapacity;
+      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        collector.units[command] = (collector.units[command] ?? 0) + (entry.CapacityUnits ?? 0);
+        const read = entry.ReadCapacityUnits;
+        const write = entry.WriteCapacityUnits;
+        if (read === undefined && write === undefined) {
+          // Only the total: a read or a write by the command's kind.
+          if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(command))
+            collector.readUnits += entry.CapacityUnits ?? 0;
+          else collector.writeUnits += entry.CapacityUnits ?? 0;
+        } else {
+          collector.readUnits += read ?? 0;
+          collector.writeUnits += write ?? 0;
+        }
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'orderflowCapacityCollector' },
+  );
 }
 
 /**
@@ -22,6 +76,7 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 500, requestTimeout: 2500, throwOnRequestTimeout: true },
   });
+  if (config.capacity) collectCapacity(client, config.capacity);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
