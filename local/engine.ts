@@ -40,6 +40,7 @@ export interface LocalEngineOptions {
 export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly running = new Map<string, RunningExecution>();
   private readonly parked = new Map<string, (output: ExecutionState) => void>();
+  private readonly machines = new Map<string, StateMachine>();
   /** State transitions per execution name, counted from the interpreter's event log. */
   readonly stateTransitions = new Map<string, number>();
 
@@ -60,9 +61,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
     const definition = await this.options.definitionOf(execution.tenantId, execution.workflowVersion);
     const name = executionName(execution.orderId, execution.attempt);
-    const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
-      validationOptions: { checkArn: false },
-    });
+    const machine = this.machineFor(definition);
     const run = machine.run(execution.state as never, {
       overrides: { taskResourceLocalHandlers: this.handlersFor(definition) as never },
       context: {
@@ -122,6 +121,25 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const executions = [...this.running.values()];
     for (const execution of executions) execution.abort();
     await Promise.all(executions.map((execution) => execution.done));
+  }
+
+  /**
+   * One StateMachine per distinct definition: constructing one validates the definition with
+   * ajv, which compiled its schemas again every time and was the local stack's largest CPU
+   * cost per order (the lifecycle benchmark's profile). Executions of one machine are
+   * independent, so they share it.
+   */
+  private machineFor(definition: AslDefinition): StateMachine {
+    const key = JSON.stringify(definition);
+    let machine = this.machines.get(key);
+    if (!machine) {
+      machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+        validationOptions: { checkArn: false },
+      });
+      if (this.machines.size >= 256) this.machines.delete(this.machines.keys().next().value as string);
+      this.machines.set(key, machine);
+    }
+    return machine;
   }
 
   private handlersFor(definition: AslDefinition): Record<string, (input: never) => Promise<unknown>> {
