@@ -152,7 +152,7 @@ async function authorize(
  * authorizer and api handlers.
  */
 export function createLocalApiGateway(handler: Handler, authorizer: Authorizer): Server {
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
@@ -180,4 +180,8 @@ export function createLocalApiGateway(handler: Handler, authorizer: Authorizer):
       send(response, problemResponse(problems.unavailable().toProblem()));
     }
   });
+  // Node closes idle keep-alive sockets after 5 s, a hair after clients' own 4 s: under load a
+  // client could reuse a socket the server was closing (ECONNRESET). Idle sockets stay longer.
+  server.keepAliveTimeout = 65_000;
+  return server;
 }
