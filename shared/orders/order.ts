@@ -2,7 +2,14 @@ import { newId } from '../ids.js';
 import { canonicalJson } from '../json.js';
 import { type ProblemDetail, problems } from '../problem.js';
 import { issuesToProblems } from '../validation.js';
-import { type CreateOrderRequest, type Order, OrderDetails, type PatchOrderRequest } from './schema.js';
+import {
+  type CreateOrderRequest,
+  type ItemProgressRequest,
+  type LineStatus,
+  type Order,
+  OrderDetails,
+  type PatchOrderRequest,
+} from './schema.js';
 
 type Details = Pick<Order, 'items' | 'services'>;
 
@@ -21,8 +28,13 @@ export function newOrder(input: {
   const { request, now } = input;
   const at = now.toISOString();
   const details = {
-    items: request.items.map((item) => ({ ...item, backordered: 0 })),
-    services: request.services,
+    items: request.items.map((item) => ({
+      ...item,
+      backordered: 0,
+      status: 'pending' as const,
+      readyQuantity: 0,
+    })),
+    services: request.services.map((service) => ({ ...service, status: 'pending' as const })),
   };
   return {
     id: newId('ord', now.getTime()),
@@ -80,7 +92,11 @@ export function applyPatch(
   const current = Object.fromEntries(
     DETAIL_FIELDS.filter((field) => order[field] !== undefined).map((field) => [
       field,
-      field === 'items' ? order.items.map(({ backordered: _, ...item }) => item) : order[field],
+      field === 'items'
+        ? order.items.map(({ backordered: _, status: _s, readyQuantity: _r, ...item }) => item)
+        : field === 'services'
+          ? order.services.map(({ status: _s, ...service }) => service)
+          : order[field],
     ]),
   );
   const unknownFields: ProblemDetail[] = Object.keys(patch)
@@ -89,6 +105,21 @@ export function applyPatch(
   const known = Object.fromEntries(
     Object.entries(patch).filter(([field]) => (DETAIL_FIELDS as readonly string[]).includes(field)),
   );
+  // Line progress is the service's (see applyProgress): an order read and sent back keeps it.
+  for (const [field, owned] of [
+    ['items', ['status', 'readyQuantity']],
+    ['services', ['status']],
+  ] as const) {
+    const lines = known[field];
+    if (!Array.isArray(lines)) continue;
+    known[field] = lines.map((line) =>
+      isPlainObject(line)
+        ? Object.fromEntries(
+            Object.entries(line).filter(([key]) => !(owned as readonly string[]).includes(key)),
+          )
+        : line,
+    );
+  }
   const merged = mergePatch(current, known) as Record<string, unknown>;
   merged.items ??= [];
   merged.services ??= [];
@@ -104,8 +135,22 @@ export function applyPatch(
   const changed = DETAIL_FIELDS.filter(
     (field) => canonicalJson(current[field] ?? null) !== canonicalJson(details[field] ?? null),
   );
-  const backorderedBySku = new Map(order.items.map((item) => [item.sku, item.backordered]));
-  const items = details.items.map((item) => ({ ...item, backordered: backorderedBySku.get(item.sku) ?? 0 }));
+  // Service-owned fields stay with their SKU or code; new lines start pending.
+  const itemsBySku = new Map(order.items.map((item) => [item.sku, item]));
+  const items = details.items.map((item) => {
+    const before = itemsBySku.get(item.sku);
+    return {
+      ...item,
+      backordered: before?.backordered ?? 0,
+      status: before?.status ?? 'pending',
+      readyQuantity: Math.min(before?.readyQuantity ?? 0, item.quantity),
+    };
+  });
+  const statusByCode = new Map(order.services.map((service) => [service.code, service.status]));
+  const services = details.services.map((service) => ({
+    ...service,
+    status: statusByCode.get(service.code) ?? ('pending' as const),
+  }));
   const { customer, shipping, notes, ...rest } = order;
   const next: Order = {
     ...rest,
@@ -113,10 +158,10 @@ export function applyPatch(
     ...(details.shipping ? { shipping: details.shipping } : {}),
     ...(details.notes !== undefined ? { notes: details.notes } : {}),
     items,
-    services: details.services,
+    services,
     attachments: details.attachments,
     metadata: details.metadata,
-    totals: computeTotals({ items, services: details.services }, order.totals.currency),
+    totals: computeTotals({ items, services }, order.totals.currency),
     version: order.version + 1,
     updatedAt: now.toISOString(),
   };
@@ -137,4 +182,50 @@ export function assertEditable(
   if (!stageEditable) {
     throw problems.conflict(`The order cannot be edited in stage "${order.stage}".`, { stage: order.stage });
   }
+}
+
+/** The line a progress request names: an item by SKU or a service by code. */
+export type LineRef = { kind: 'item'; sku: string } | { kind: 'service'; code: string };
+
+/**
+ * Records a line's progress. An item's `quantity` (units ready) must lie within the item's
+ * quantity and defaults to all of them when it is ready or done, to none when pending.
+ * Unknown lines are a 404; a request that changes nothing returns `changed: false`.
+ */
+export function applyProgress(
+  order: Order,
+  line: LineRef,
+  request: ItemProgressRequest,
+  now: Date,
+): { order: Order; changed: boolean; quantity?: number } {
+  const next = { ...order, version: order.version + 1, updatedAt: now.toISOString() };
+  if (line.kind === 'service') {
+    const index = order.services.findIndex((service) => service.code === line.code);
+    const service = order.services[index];
+    if (!service) throw problems.notFound(`Service ${line.code} of order ${order.id}`);
+    if ((service.status ?? 'pending') === request.status) return { order, changed: false };
+    const services = order.services.with(index, { ...service, status: request.status });
+    return { order: { ...next, services }, changed: true };
+  }
+  const index = order.items.findIndex((item) => item.sku === line.sku);
+  const item = order.items[index];
+  if (!item) throw problems.notFound(`Item ${line.sku} of order ${order.id}`);
+  const quantity = request.quantity ?? (request.status === 'pending' ? 0 : item.quantity);
+  if (quantity > item.quantity) {
+    throw problems.validation(
+      [
+        {
+          path: '/quantity',
+          message: `The item has ${item.quantity} units; at most that many can be ready.`,
+        },
+      ],
+      'The progress does not fit the item.',
+    );
+  }
+  const status: LineStatus = request.status;
+  if ((item.status ?? 'pending') === status && (item.readyQuantity ?? 0) === quantity) {
+    return { order, changed: false, quantity };
+  }
+  const items = order.items.with(index, { ...item, status, readyQuantity: quantity });
+  return { order: { ...next, items }, changed: true, quantity };
 }

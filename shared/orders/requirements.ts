@@ -1,4 +1,5 @@
 import type { ProblemDetail } from '../problem.js';
+import { isLineReady } from '../workflow/conditions.js';
 import type { Order, ShipmentRequest } from './schema.js';
 
 /** The requirement names a transition's `requires` may list (workflow-format.md). */
@@ -8,7 +9,8 @@ export type RequirementName =
   | 'shippingAddress'
   | 'pricing'
   | 'shipment'
-  | 'attachments';
+  | 'attachments'
+  | 'itemsReady';
 
 const checks: Record<
   RequirementName,
@@ -37,6 +39,13 @@ const checks: Record<
     return undefined;
   },
   attachments: (order) => (order.attachments.length > 0 ? undefined : 'The order has no attachments.'),
+  itemsReady: (order) => {
+    const pending = [
+      ...order.items.filter((item) => !isLineReady(item)).map((item) => item.sku),
+      ...order.services.filter((service) => !isLineReady(service)).map((service) => service.code),
+    ];
+    return pending.length ? `Not ready or done yet: ${pending.join(', ')}.` : undefined;
+  },
 };
 
 /** Every requirement the order (with the request's shipment) does not meet, one problem each. */

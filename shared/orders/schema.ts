@@ -150,14 +150,31 @@ export const Actor = z.union([
 ]);
 export type Actor = z.infer<typeof Actor>;
 
+/** How far a line (item or service) has come; set through the progress endpoints, not by PATCH. */
+export const LineStatus = z
+  .enum(['pending', 'ready', 'done'])
+  .describe('pending (the default), ready for shipment, or done.');
+export type LineStatus = z.infer<typeof LineStatus>;
+
+/** The service owns line progress; orders stored before it existed lack it and read as pending. */
+const lineProgress = {
+  status: LineStatus.optional().describe('Absent means pending.'),
+};
+
 export const Order = z.object({
   id: z.string().describe('ord_ followed by a time-sortable id.'),
   stage: z.string(),
   version: z.int().min(1),
   workflow: z.object({ version: z.int().min(0) }),
   customer: Customer.optional(),
-  items: z.array(Item.extend({ backordered: z.int().min(0) })),
-  services: z.array(Service),
+  items: z.array(
+    Item.extend({
+      backordered: z.int().min(0),
+      ...lineProgress,
+      readyQuantity: z.int().min(0).optional().describe('How many units are ready; absent means 0.'),
+    }),
+  ),
+  services: z.array(Service.extend(lineProgress)),
   shipping: Shipping.optional(),
   shipments: z.array(ShipmentRecord),
   attachments: z.array(Attachment),
@@ -228,3 +245,17 @@ export const TransitionRequest = z.strictObject({
 export type TransitionRequest = z.output<typeof TransitionRequest>;
 
 export const MigrateRequest = z.strictObject({ toVersion: z.int().min(0) });
+
+export const ItemProgressRequest = z.strictObject({
+  status: LineStatus,
+  quantity: z
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe("Units ready (0..the item's quantity); defaults to all of them when ready or done, else 0."),
+});
+export type ItemProgressRequest = z.output<typeof ItemProgressRequest>;
+
+export const ServiceProgressRequest = z.strictObject({ status: LineStatus });
+export type ServiceProgressRequest = z.output<typeof ServiceProgressRequest>;

@@ -8,23 +8,27 @@ import type {
   PageKey,
   PendingSignal,
 } from '../store/order-store.js';
+import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
-import { applyPatch, assertEditable, newOrder } from './order.js';
+import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
 import type {
   Actor,
   CreateOrderRequest,
+  ItemProgressRequest,
   ListOrdersQuery,
   Order,
   OrderEvent,
   PatchOrderRequest,
   TransitionRequest,
 } from './schema.js';
-import { executionState, planManualTransition } from './transitions.js';
+import { executionState, planManualTransition, stageOf } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
 import type { PinnedWorkflow, WorkflowSource } from './workflow-source.js';
 
 /** How often a transition is re-planned on a fresh read when a system write got in first. */
 const TRANSITION_ATTEMPTS = 3;
+/** Progress on different lines of one order may arrive together; each re-reads and retries. */
+const PROGRESS_ATTEMPTS = 8;
 const SIGNAL_ATTEMPTS = 3;
 
 export function actorOf(principal: Principal): Actor {
@@ -102,10 +106,12 @@ export class OrderService {
     assertEditable(order, stage?.editable === true, ifMatchVersion);
     const { order: next, changed } = applyPatch(order, patch, this.clock());
     if (changed.length === 0) return order;
+    const signal = recheckSignal(principal.tenantId, record, pinned.workflow, next);
     try {
       await this.store.update(principal.tenantId, record, {
         order: next,
         events: [{ type: 'order.updated', actor: actorOf(principal), data: { order: next, changed } }],
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -116,7 +122,73 @@ export class OrderService {
         'The order was changed by another request at the same time; fetch it and retry.',
       );
     }
+    if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
     return next;
+  }
+
+  /**
+   * Records an item's or a service's progress, in any stage but a final one (editable or
+   * not). With If-Match the caller's version must be current (412); without it a concurrent
+   * write makes it re-read and apply the progress again, so progress on different lines of
+   * one order arriving together is never lost. An order waiting where auto transitions may
+   * now hold has them re-checked (the signal is stored with the change).
+   */
+  async progress(
+    principal: Principal,
+    orderId: string,
+    line: LineRef,
+    request: ItemProgressRequest,
+    ifMatchVersion: number | undefined,
+  ): Promise<Order> {
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.store.get(principal.tenantId, orderId);
+      if (!record) throw problems.notFound(`Order ${orderId}`);
+      const { order } = record;
+      if (ifMatchVersion !== undefined && ifMatchVersion !== order.version) {
+        throw problems.preconditionFailed(
+          `The order is at version ${order.version}, not ${ifMatchVersion}; fetch it again and retry.`,
+        );
+      }
+      const { workflow } = await this.pinned(principal.tenantId, order);
+      if (stageOf(workflow, order.stage).final) {
+        throw problems.conflict(
+          `The order is in the final stage "${order.stage}"; its lines cannot change.`,
+          {
+            stage: order.stage,
+          },
+        );
+      }
+      const applied = applyProgress(order, line, request, this.clock());
+      if (!applied.changed) return order;
+      const next = applied.order;
+      const signal = recheckSignal(principal.tenantId, record, workflow, next);
+      const data = {
+        order: next,
+        ...(line.kind === 'item' ? { sku: line.sku } : { code: line.code }),
+        status: request.status,
+        ...(applied.quantity !== undefined ? { quantity: applied.quantity } : {}),
+      };
+      try {
+        await this.store.update(principal.tenantId, record, {
+          order: next,
+          events: [{ type: 'order.item_progressed', actor: actorOf(principal), data }],
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        if (ifMatchVersion !== undefined) {
+          throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
+        }
+        if (attempt < PROGRESS_ATTEMPTS) {
+          // A little jitter, so that writers racing on one order do not collide again in step.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+          continue;
+        }
+        throw problems.conflict('The order is changing too quickly; retry.');
+      }
+      if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
+      return next;
+    }
   }
 
   /**
@@ -335,4 +407,21 @@ export class OrderService {
     }
     return page;
   }
+}
+
+/**
+ * The re-check owed to an execution waiting in a stage whose auto transitions may now hold:
+ * its stored token, with the changed order's state at the same stage and entry. None when the
+ * stage has no such transitions (it is never woken) or no wait is parked there right now (a
+ * wait that parks later sees the change itself: it parks only at the version it evaluated).
+ */
+function recheckSignal(
+  tenantId: string,
+  record: OrderRecord,
+  workflow: Workflow,
+  changed: Order,
+): PendingSignal | undefined {
+  if (!record.taskToken || record.taskTokenStage !== record.order.stage) return undefined;
+  if (!rechecksOnChange(stageOf(workflow, record.order.stage))) return undefined;
+  return { token: record.taskToken, output: { ...executionState(tenantId, changed, record.entry) } };
 }

@@ -20,7 +20,14 @@ export function stageOf(workflow: Workflow, stageId: string): Stage {
 
 /** The state the order's execution carries, for the order as it is after a change. */
 export function executionState(tenantId: string, order: Order, entry: number): ExecutionState {
-  return { tenantId, orderId: order.id, stage: order.stage, entry, order: conditionView(order) };
+  return {
+    tenantId,
+    orderId: order.id,
+    stage: order.stage,
+    entry,
+    order: conditionView(order),
+    version: order.version,
+  };
 }
 
 /** What is left to ship of each SKU. */

@@ -45,7 +45,10 @@ export interface OrderChange {
   events: NewEvent[];
   /** The order enters a (new) stage: the entry counter moves on and the wait's token is spent. */
   enterStage?: boolean;
-  /** Stored with the change, delivered after it commits, cleared once delivered. */
+  /**
+   * Stored with the change, delivered after it commits, cleared once delivered. It spends the
+   * wait's stored token, so no later change signals the same wait again.
+   */
   signal?: PendingSignal;
   /** Replaces the action results (a new stage entry starts with none). */
   actionResults?: Record<string, ActionResult>;

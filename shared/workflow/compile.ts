@@ -192,6 +192,37 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
 
     const manualTargets = stage.transitions.filter((transition) => !transition.auto).map((t) => t.to);
     const [onlyTarget] = manualTargets;
+    const recheck = rechecksOnChange(stage);
+    if (recheck) {
+      // The wait's output comes back here. Still in this stage: a change re-checks the auto
+      // transitions on the fresh order data it carries. Elsewhere: a manual transition, routed
+      // straight to its target (as Route would), so it costs what it cost before.
+      const auto = states[`${stage.id}: auto`] as AslState & { Choices: ChoiceRule[] };
+      auto.Choices = [
+        ...manualTargets.map((to) => ({ Variable: '$.stage', StringEquals: to, Next: entryState(to) })),
+        { Not: { Variable: '$.stage', StringEquals: stage.id }, Next: ROUTE_STATE },
+        ...auto.Choices,
+      ];
+    }
+    const versionCheck = recheck
+      ? {
+          // Parks only on the data the Choice just saw: a change that landed meanwhile found no
+          // token to signal, so the condition fails, and Reload evaluates the fresh order.
+          ConditionExpression: '#stage = :stage AND #order.#version = :version',
+          ExpressionAttributeNames: {
+            '#stage': ORDER_STAGE_ATTRIBUTE,
+            '#taskToken': TASK_TOKEN_ATTRIBUTE,
+            '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
+            '#order': 'order',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: {
+            ':taskToken': { 'S.$': '$$.Task.Token' },
+            ':stage': { S: stage.id },
+            ':version': { 'N.$': 'States.JsonToString($.version)' },
+          },
+        }
+      : {};
     states[`${stage.id}: wait`] = {
       Type: 'Task',
       Resource: WAIT_FOR_TRANSITION_RESOURCE,
@@ -208,6 +239,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
         },
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
+        ...versionCheck,
       },
       // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
       TimeoutSeconds: Math.min(
@@ -227,7 +259,11 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           Next: stage.timeout ? moveState(stage, stage.timeout.to, 'timeout') : `${stage.id}: wait`,
         },
       ],
-      ...(manualTargets.length === 1 && onlyTarget ? enter(onlyTarget) : { Next: ROUTE_STATE }),
+      ...(recheck
+        ? { Next: `${stage.id}: auto` }
+        : manualTargets.length === 1 && onlyTarget
+          ? enter(onlyTarget)
+          : { Next: ROUTE_STATE }),
     };
     if (stage.timeout) {
       states[moveState(stage, stage.timeout.to, 'timeout')] = moveTask(stage, stage.timeout.to, 'timeout');
@@ -289,6 +325,18 @@ function afterActionsState(stage: Stage): string {
   const { conditional, unconditional } = autoRoutes(stage);
   if (conditional.length > 0) return `${stage.id}: auto`;
   return unconditional ? moveState(stage, unconditional.to, 'auto') : `${stage.id}: wait`;
+}
+
+/**
+ * Whether the order can wait in the stage with auto transitions that might become true: then
+ * any change to the waiting order re-checks them (the API signals the wait with the changed
+ * order's state, same stage and entry), and the wait parks only while the stored order is
+ * still at the version its state was read at. Other stages are never woken by changes.
+ */
+export function rechecksOnChange(stage: Stage): boolean {
+  if (stage.final) return false;
+  const { conditional, unconditional } = autoRoutes(stage);
+  return conditional.length > 0 && unconditional === undefined;
 }
 
 /** Auto transitions up to the first one without `when`; later ones can never be taken. */
@@ -401,6 +449,13 @@ export function compileChoiceRule(condition: Condition): ChoiceRule {
     case 'matches':
       return { And: [present, { Variable, IsString: true }, { Variable, StringMatches: condition.value }] };
     default: {
+      if (typeof condition.value === 'boolean') {
+        // Booleans have no order; the evaluator holds relational ops on them false, and so does this.
+        if (condition.op !== 'eq') return { And: [present, { Variable, IsPresent: false }] };
+        return {
+          And: [present, { Variable, IsBoolean: true }, { Variable, BooleanEquals: condition.value }],
+        };
+      }
       const isNumber = typeof condition.value === 'number';
       return {
         And: [

@@ -14,7 +14,13 @@ export const CONDITION_FIELDS = {
   'shipping.method': 'string',
   itemCount: 'number',
   backorderedCount: 'number',
-} as const satisfies Record<string, 'number' | 'string'>;
+  /** Item and service lines still `pending`. */
+  pendingItemCount: 'number',
+  /** Item and service lines `ready` or `done`. */
+  readyItemCount: 'number',
+  /** Every item and service line is `ready` or `done` (true for an order without lines). */
+  allItemsReady: 'boolean',
+} as const satisfies Record<string, 'number' | 'string' | 'boolean'>;
 
 /** `metadata.<key>` reaches the order's free-form metadata; its values may have any type. */
 export const METADATA_FIELD_PREFIX = 'metadata.';
@@ -22,7 +28,7 @@ export const METADATA_FIELD_PREFIX = 'metadata.';
 /** Metadata keys that are safe as plain JSONPath member names in Step Functions. */
 export const METADATA_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-export type ConditionFieldType = 'number' | 'string' | 'any';
+export type ConditionFieldType = 'number' | 'string' | 'boolean' | 'any';
 
 /** The type a field holds, or undefined when conditions may not refer to it. */
 export function conditionFieldType(field: string): ConditionFieldType | undefined {

@@ -13,14 +13,21 @@
  * - `exists` is true when the field is present, whatever its value (null included).
  * - `matches` needs a string field; `*` matches any run of characters (none
  *   included), `\*` a literal star and `\\` a literal backslash.
+ * - Booleans (`allItemsReady`) take `eq` and `ne` only, like ASL's BooleanEquals.
  * - `all` is true when every part holds, `any` when one does, `not` negates.
+ *
+ * Line progress counts item AND service lines together: `pendingItemCount +
+ * readyItemCount` is the number of items plus services, and `allItemsReady` is
+ * `pendingItemCount = 0` (so it holds for an order without lines). A line without a
+ * `status` (stored before statuses existed) counts as pending.
  */
 import { parseMatchesPattern } from './condition-language.js';
 import type { Condition } from './schema.js';
 
 /** The least of an order that the view needs; the full order type satisfies it. */
 export interface OrderForConditions {
-  items: readonly { quantity: number; backordered?: number }[];
+  items: readonly { quantity: number; backordered?: number; status?: string }[];
+  services?: readonly { status?: string }[];
   totals: { grand: number; currency: string };
   customer?: { email?: string };
   shipping?: { method?: string };
@@ -37,11 +44,24 @@ export interface ConditionView {
   itemCount: number;
   /** Number of item lines with a backordered quantity. */
   backorderedCount: number;
+  /** Item and service lines that are still pending. */
+  pendingItemCount: number;
+  /** Item and service lines that are ready or done. */
+  readyItemCount: number;
+  /** No item or service line is pending. */
+  allItemsReady: boolean;
+}
+
+/** A line is ready when its status says `ready` or `done`; anything else (or none) is pending. */
+export function isLineReady(line: { status?: string }): boolean {
+  return line.status === 'ready' || line.status === 'done';
 }
 
 export function conditionView(order: OrderForConditions): ConditionView {
   const email = order.customer?.email;
   const method = order.shipping?.method;
+  const lines = [...order.items, ...(order.services ?? [])];
+  const readyItemCount = lines.filter(isLineReady).length;
   return {
     totals: { grand: order.totals.grand, currency: order.totals.currency },
     customer: email === undefined ? {} : { email },
@@ -49,6 +69,9 @@ export function conditionView(order: OrderForConditions): ConditionView {
     metadata: { ...order.metadata },
     itemCount: order.items.length,
     backorderedCount: order.items.filter((item) => (item.backordered ?? 0) > 0).length,
+    pendingItemCount: lines.length - readyItemCount,
+    readyItemCount,
+    allItemsReady: readyItemCount === lines.length,
   };
 }
 
@@ -65,6 +88,8 @@ export function evaluateCondition(condition: Condition, view: unknown): boolean 
     return typeof actual === 'string' && matchesPattern(actual, condition.value);
   const expected = condition.value;
   if (typeof actual !== typeof expected) return false;
+  // Booleans have no order: only `eq` (and `ne`, above) compare them.
+  if (typeof expected === 'boolean') return condition.op === 'eq' && actual === expected;
   const left = actual as typeof expected;
   switch (condition.op) {
     case 'eq':

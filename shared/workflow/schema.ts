@@ -22,6 +22,7 @@ export const REQUIREMENTS = [
   'pricing',
   'shipment',
   'attachments',
+  'itemsReady',
 ] as const;
 export const MIN_STAGES = 2;
 export const MAX_STAGES = 100;
@@ -49,7 +50,8 @@ export type RelationalOp = Exclude<ComparisonOp, 'exists' | 'matches'>;
 export type Comparison =
   | { field: string; op: 'exists' }
   | { field: string; op: 'matches'; value: string }
-  | { field: string; op: RelationalOp; value: string | number };
+  | { field: string; op: RelationalOp; value: string | number }
+  | { field: string; op: 'eq' | 'ne'; value: boolean };
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Comparison;
 
 /**
@@ -68,7 +70,7 @@ const conditionShape = z.strictObject({
   },
   field: z.string().max(100).optional(),
   op: z.enum(COMPARISON_OPS).optional(),
-  value: z.union([z.string().max(1000), z.number()]).optional(),
+  value: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
 });
 type ConditionShape = z.output<typeof conditionShape>;
 
@@ -114,13 +116,25 @@ function conditionShapeIssues(shape: ConditionShape): { code: 'custom'; message:
       const pattern = parseMatchesPattern(value);
       if ('error' in pattern) issues.push({ code: 'custom', message: pattern.error, path: ['value'] });
     }
-    if (fieldType === 'number') {
+    if (fieldType === 'number' || fieldType === 'boolean') {
       issues.push({
         code: 'custom',
-        message: `${field} is a number; \`matches\` needs a string field`,
+        message: `${field} is a ${fieldType}; \`matches\` needs a string field`,
         path: ['op'],
       });
     }
+  } else if (typeof value === 'boolean' && op !== 'eq' && op !== 'ne') {
+    issues.push({
+      code: 'custom',
+      message: `\`${op}\` compares numbers or strings, not booleans`,
+      path: ['value'],
+    });
+  } else if (fieldType === 'boolean' && op !== 'eq' && op !== 'ne') {
+    issues.push({
+      code: 'custom',
+      message: `${field} is a boolean; compare it with \`eq\` or \`ne\``,
+      path: ['op'],
+    });
   } else if (fieldType !== undefined && fieldType !== 'any' && typeof value !== fieldType) {
     // Always false at run time, so almost certainly a mistake in the document.
     issues.push({
@@ -138,13 +152,14 @@ function toCondition(shape: ConditionShape): Condition {
   if (shape.any) return { any: shape.any };
   if (shape.not) return { not: shape.not };
   const field = shape.field as string;
-  const value = shape.value as string | number;
+  const value = shape.value as string | number | boolean;
   switch (shape.op) {
     case 'exists':
       return { field, op: 'exists' };
     case 'matches':
       return { field, op: 'matches', value: value as string };
     default:
+      if (typeof value === 'boolean') return { field, op: shape.op as 'eq' | 'ne', value };
       return { field, op: shape.op as RelationalOp, value };
   }
 }

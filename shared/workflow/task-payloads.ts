@@ -17,6 +17,11 @@ export interface ExecutionState {
   entry: number;
   /** `conditionView(order)`: what auto-transition conditions read, at `$.order`. */
   order: ConditionView;
+  /**
+   * The order's version this state was read at. A stage with conditional auto transitions
+   * only parks its wait while the stored order is still at it (see compile.ts).
+   */
+  version?: number;
 }
 
 export const TASK_KINDS = ['runActions', 'actionFailed', 'move', 'reload'] as const;

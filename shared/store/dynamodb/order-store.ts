@@ -184,8 +184,9 @@ export class DynamoOrderStore implements OrderStore {
     const removals = [
       // An order that stops having an email must leave the customer index.
       ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
-      // A new stage entry spends the wait's token: it may be signalled once only.
-      ...(change.enterStage ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
+      // A new stage entry, or a signal sent with it, spends the wait's token: it may be
+      // signalled once only (a re-checked wait stores a new one when it parks again).
+      ...(change.enterStage || change.signal ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
     ];
     let tokenCondition = '';
     if (change.enterStage || change.signal) {

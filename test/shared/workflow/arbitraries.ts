@@ -32,30 +32,47 @@ export const comparisonArbitrary: fc.Arbitrary<Condition> = fc.oneof(
     ),
     value: fc.oneof(shortString, smallNumber),
   }),
+  fc.record({
+    field: conditionFieldArbitrary,
+    op: fc.constantFrom('eq' as const, 'ne' as const),
+    value: fc.boolean(),
+  }),
 );
 
 /** Comparisons a valid document may hold: values of the field's type, `matches` on strings only. */
-const typedComparisonArbitrary: fc.Arbitrary<Condition> = conditionFieldArbitrary.chain((field) => {
-  const type = (CONDITION_FIELDS as Record<string, string>)[field] ?? 'any';
-  const value =
-    type === 'number' ? smallNumber : type === 'string' ? shortString : fc.oneof(shortString, smallNumber);
-  return fc.oneof(
-    fc.constant({ field, op: 'exists' as const }),
-    ...(type === 'number' ? [] : [pattern.map((value) => ({ field, op: 'matches' as const, value }))]),
-    fc.record({
-      field: fc.constant(field),
-      op: fc.constantFrom(
-        'eq' as const,
-        'ne' as const,
-        'lt' as const,
-        'lte' as const,
-        'gt' as const,
-        'gte' as const,
-      ),
-      value,
-    }),
-  );
-});
+const typedComparisonArbitrary: fc.Arbitrary<Condition> = conditionFieldArbitrary.chain(
+  (field): fc.Arbitrary<Condition> => {
+    const type = (CONDITION_FIELDS as Record<string, string>)[field] ?? 'any';
+    if (type === 'boolean') {
+      return fc.oneof(
+        fc.constant({ field, op: 'exists' as const }),
+        fc.record({
+          field: fc.constant(field),
+          op: fc.constantFrom('eq' as const, 'ne' as const),
+          value: fc.boolean(),
+        }),
+      );
+    }
+    const value =
+      type === 'number' ? smallNumber : type === 'string' ? shortString : fc.oneof(shortString, smallNumber);
+    return fc.oneof(
+      fc.constant({ field, op: 'exists' as const }),
+      ...(type === 'number' ? [] : [pattern.map((value) => ({ field, op: 'matches' as const, value }))]),
+      fc.record({
+        field: fc.constant(field),
+        op: fc.constantFrom(
+          'eq' as const,
+          'ne' as const,
+          'lt' as const,
+          'lte' as const,
+          'gt' as const,
+          'gte' as const,
+        ),
+        value,
+      }),
+    );
+  },
+);
 
 function nested(comparison: fc.Arbitrary<Condition>): fc.Arbitrary<Condition> {
   return fc.letrec<{ condition: Condition }>((tie) => ({
@@ -96,6 +113,9 @@ export const conditionViewArbitrary = fc.record(
     metadata: fc.oneof(fc.dictionary(fc.constantFrom('po', 'rush'), fieldValue), fieldValue),
     itemCount: fieldValue,
     backorderedCount: fieldValue,
+    pendingItemCount: fieldValue,
+    readyItemCount: fieldValue,
+    allItemsReady: fieldValue,
   },
   { requiredKeys: [] },
 );

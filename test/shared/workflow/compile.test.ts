@@ -206,6 +206,10 @@ describe('compileWorkflow', () => {
     );
     const auto = state(asl, 'work: auto');
     expect(auto.Choices).toEqual([
+      // The wait's output comes back here: a manual transition goes on to its target, a
+      // change of the waiting order (same stage) re-checks the auto transitions below.
+      { Variable: '$.stage', StringEquals: 'done', Next: 'done: done' },
+      { Not: { Variable: '$.stage', StringEquals: 'work' }, Next: 'Route' },
       {
         And: [
           { Variable: '$.order.totals.grand', IsPresent: true },
@@ -223,7 +227,15 @@ describe('compileWorkflow', () => {
       End: true,
     });
     expect(state(asl, 'work: move to failed (auto)').Next).toBe('failed: run actions');
-    expect(state(asl, 'work: wait')).toMatchObject({ End: true });
+    // It parks only while the order is at the version the Choice evaluated, and loops back to it.
+    expect(state(asl, 'work: wait')).toMatchObject({
+      Parameters: {
+        ConditionExpression: '#stage = :stage AND #order.#version = :version',
+        ExpressionAttributeNames: { '#order': 'order', '#version': 'version' },
+        ExpressionAttributeValues: { ':version': { 'N.$': 'States.JsonToString($.version)' } },
+      },
+      Next: 'work: auto',
+    });
   });
 
   it('moves straight on when the first auto transition has no condition, without a Choice or a wait', () => {
@@ -335,6 +347,9 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
       metadata: {},
       itemCount: 1,
       backorderedCount: 0,
+      pendingItemCount: 1,
+      readyItemCount: 0,
+      allItemsReady: false,
     },
   };
 

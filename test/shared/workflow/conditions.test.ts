@@ -25,6 +25,9 @@ describe('conditionView', () => {
       metadata: { po: '4711', rush: true },
       itemCount: 3,
       backorderedCount: 1,
+      pendingItemCount: 3,
+      readyItemCount: 0,
+      allItemsReady: false,
     });
   });
 
@@ -36,6 +39,38 @@ describe('conditionView', () => {
       metadata: {},
       itemCount: 0,
       backorderedCount: 0,
+      pendingItemCount: 0,
+      readyItemCount: 0,
+      allItemsReady: true,
+    });
+  });
+
+  it('counts item and service lines by progress; a line without a status is pending', () => {
+    const lines = {
+      items: [
+        { quantity: 1, status: 'ready' },
+        { quantity: 2, status: 'done' },
+        { quantity: 3, status: 'pending' },
+        { quantity: 4 },
+      ],
+      services: [{ status: 'ready' }, {}],
+      totals: { grand: 0, currency: 'EUR' },
+    };
+    expect(conditionView(lines)).toMatchObject({
+      itemCount: 4,
+      pendingItemCount: 3,
+      readyItemCount: 3,
+      allItemsReady: false,
+    });
+    const ready = {
+      ...lines,
+      items: lines.items.map((item) => ({ ...item, status: 'done' })),
+      services: [{ status: 'ready' }, { status: 'done' }],
+    };
+    expect(conditionView(ready)).toMatchObject({
+      pendingItemCount: 0,
+      readyItemCount: 6,
+      allItemsReady: true,
     });
   });
 
@@ -91,6 +126,17 @@ describe('evaluateCondition', () => {
     );
     expect(evaluateCondition({ field: 'metadata.po', op: 'matches', value: 'a\\*c*' }, starred)).toBe(false);
     expect(holds({ field: 'totals.grand', op: 'matches', value: '*' })).toBe(false);
+  });
+
+  it('compares booleans with eq and ne only, and never with another type', () => {
+    const ready = { ...view, allItemsReady: true };
+    expect(evaluateCondition({ field: 'allItemsReady', op: 'eq', value: true }, ready)).toBe(true);
+    expect(evaluateCondition({ field: 'allItemsReady', op: 'ne', value: true }, ready)).toBe(false);
+    expect(holds({ field: 'allItemsReady', op: 'eq', value: false })).toBe(true);
+    expect(holds({ field: 'metadata.rush', op: 'eq', value: true })).toBe(true);
+    expect(holds({ field: 'metadata.po', op: 'eq', value: true })).toBe(false);
+    expect(holds({ field: 'metadata.po', op: 'ne', value: true })).toBe(true);
+    expect(holds({ field: 'pendingItemCount', op: 'gt', value: 0 })).toBe(true);
   });
 
   it('combines parts with all, any and not', () => {
