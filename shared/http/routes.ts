@@ -14,6 +14,7 @@ import {
 } from '../auth/schema.js';
 import {
   CreateOrderRequest,
+  ItemProgressRequest,
   ListOrdersQuery,
   MigrateRequest,
   Order,
@@ -21,6 +22,7 @@ import {
   PageQuery,
   PatchOrderRequest,
   page,
+  ServiceProgressRequest,
   TransitionRequest,
 } from '../orders/schema.js';
 import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
@@ -158,6 +160,24 @@ export const routes = [
     auth: 'tenant',
     summary: 'Move the order to another stage along a manual transition of its workflow.',
     body: TransitionRequest,
+    success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'progressOrderItem',
+    method: 'POST',
+    path: '/v1/orders/{id}/items/{sku}/progress',
+    auth: 'tenant',
+    summary: "Record an item's progress (pending, ready, done; units ready) in any stage but a final one.",
+    body: ItemProgressRequest,
+    success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'progressOrderService',
+    method: 'POST',
+    path: '/v1/orders/{id}/services/{code}/progress',
+    auth: 'tenant',
+    summary: "Record a service's progress (pending, ready, done) in any stage but a final one.",
+    body: ServiceProgressRequest,
     success: { status: 200, schema: Order },
   },
   {

@@ -23,6 +23,8 @@ import { listWorkflowVersions } from './list-workflow-versions.js';
 import { migrateOrder } from './migrate-order.js';
 import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
+import { progressOrderItem } from './progress-order-item.js';
+import { progressOrderService } from './progress-order-service.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { retryOrderActions } from './retry-order-actions.js';
@@ -49,6 +51,8 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   patchOrder,
   listOrderEvents,
   transitionOrder,
+  progressOrderItem,
+  progressOrderService,
   retryOrderActions,
   migrateOrder,
   validateWorkflow,
