@@ -74,5 +74,6 @@ describe('restarting the local stack in the middle of a lifecycle', () => {
       },
     });
     await receiver.close();
-  });
+    // Two full starts of the stack on a data folder, a stop, and a lifecycle in between.
+  }, 120_000);
 });
