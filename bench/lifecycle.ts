@@ -113,6 +113,7 @@ const stack = await startStack({
 
 interface Timed {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes
   body: any;
 }
 const latencies = new Map<string, number[]>();
@@ -211,7 +212,7 @@ function progress(done: number, failed: number, total: number, started: number):
   else err(line);
 }
 
-const snapshot = (c: CapacityCollector) => ({ ...c, calls: { ...c.calls } });
+const snapshot = (c: CapacityCollector) => ({ ...c, calls: { ...c.calls }, units: { ...c.units } });
 const writeRequests = (c: CapacityCollector) =>
   Object.entries(c.calls)
     .filter(([name]) => /^(Put|Update|Delete|TransactWrite|BatchWrite)/.test(name))
