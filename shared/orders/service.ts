@@ -3,6 +3,7 @@ import { problems } from '../problem.js';
 import { ConflictError } from '../store/errors.js';
 import type {
   IdempotencyCompletion,
+  OrderChange,
   OrderRecord,
   OrderStore,
   PageKey,
@@ -107,21 +108,17 @@ export class OrderService {
     const { order: next, changed } = applyPatch(order, patch, this.clock());
     if (changed.length === 0) return order;
     const signal = recheckSignal(principal.tenantId, record, pinned.workflow, next);
-    try {
-      await this.store.update(principal.tenantId, record, {
+    await this.clientWrite(
+      principal.tenantId,
+      record,
+      {
         order: next,
         events: [{ type: 'order.updated', actor: actorOf(principal), data: { order: next, changed } }],
         ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      if (ifMatchVersion !== undefined) {
-        throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
-      }
-      throw problems.conflict(
-        'The order was changed by another request at the same time; fetch it and retry.',
-      );
-    }
+      },
+      ifMatchVersion,
+      false,
+    );
     if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
     return next;
   }
@@ -168,23 +165,21 @@ export class OrderService {
         status: request.status,
         ...(applied.quantity !== undefined ? { quantity: applied.quantity } : {}),
       };
-      try {
-        await this.store.update(principal.tenantId, record, {
+      const written = await this.clientWrite(
+        principal.tenantId,
+        record,
+        {
           order: next,
           events: [{ type: 'order.item_progressed', actor: actorOf(principal), data }],
           ...(signal ? { signal } : {}),
-        });
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        if (ifMatchVersion !== undefined) {
-          throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
-        }
-        if (attempt < PROGRESS_ATTEMPTS) {
-          // A little jitter, so that writers racing on one order do not collide again in step.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-          continue;
-        }
-        throw problems.conflict('The order is changing too quickly; retry.');
+        },
+        ifMatchVersion,
+        attempt < PROGRESS_ATTEMPTS,
+      );
+      if (!written) {
+        // A little jitter, so that writers racing on one order do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        continue;
       }
       if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
       return next;
@@ -224,27 +219,52 @@ export class OrderService {
           : undefined;
       // An execution that stopped on a failed action cannot be signalled: a new one takes over.
       const restart = record.halted ? record.attempt + 1 : undefined;
-      try {
-        await this.store.update(principal.tenantId, record, {
+      const written = await this.clientWrite(
+        principal.tenantId,
+        record,
+        {
           order: plan.order,
           events: plan.events,
           enterStage: true,
           ...(signal ? { signal } : {}),
           ...(restart !== undefined ? { attempt: restart } : {}),
-        });
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        if (ifMatchVersion !== undefined) {
-          throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
-        }
-        // Re-plan on what is there now: another transition makes this one a 409, an action's write does not.
-        if (attempt < TRANSITION_ATTEMPTS) continue;
-        throw problems.conflict('The order is changing too quickly; retry.');
-      }
+        },
+        ifMatchVersion,
+        attempt < TRANSITION_ATTEMPTS,
+      );
+      // Re-plan on what is there now: another transition makes this one a 409, an action's write does not.
+      if (!written) continue;
       if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
       if (restart !== undefined)
         await this.startExecution(principal.tenantId, plan.order, record.entry + 1, restart);
       return plan.order;
+    }
+  }
+
+  /**
+   * Writes a client's change to the order as it was read. A lost race is a 412 when the
+   * client named the version it saw; without one it answers false when the caller may read
+   * again and re-apply, and is a 409 otherwise, so no update is ever silently lost.
+   */
+  private async clientWrite(
+    tenantId: string,
+    record: OrderRecord,
+    change: OrderChange,
+    ifMatchVersion: number | undefined,
+    mayRetry: boolean,
+  ): Promise<boolean> {
+    try {
+      await this.store.update(tenantId, record, change);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      if (ifMatchVersion !== undefined) {
+        throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
+      }
+      if (mayRetry) return false;
+      throw problems.conflict(
+        'The order was changed by another request at the same time; fetch it and retry.',
+      );
     }
   }
 
