@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { type RunningStack, startStack } from '../../local/stack.js';
-import { eventually, startReceiver } from '../support/receiver.js';
+import { eventually } from '../support/eventually.js';
+import { startReceiver } from '../support/receiver.js';
 import { sampleOrder } from '../support/stack.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-webhooks-'));
@@ -45,6 +46,7 @@ it('delivers a pending retry after a restart, resumes the stream, and replays no
     const first = await call('/v1/orders', key, { method: 'POST', body: sampleOrder });
     await receiver.waitFor(1);
     await eventually(
+      'the first attempt to be logged',
       async () =>
         (await call(`/v1/webhooks/${webhook.body.id}/deliveries`, key)).body.items[0]?.attemptCount === 1,
     );
@@ -54,7 +56,7 @@ it('delivers a pending retry after a restart, resumes the stream, and replays no
     stack = await startStack(options);
     const second = await call('/v1/orders', key, { method: 'POST', body: sampleOrder });
     await receiver.waitFor(3);
-    const deliveries = await eventually(async () => {
+    const deliveries = await eventually('both deliveries to succeed', async () => {
       const { items } = (await call(`/v1/webhooks/${webhook.body.id}/deliveries`, key)).body;
       return items.length === 2 && items.every((d: { status: string }) => d.status === 'delivered') && items;
     });

@@ -74,17 +74,3 @@ export async function startReceiver(respond: Responder = (_r, res) => res.writeH
     });
   return receiver;
 }
-
-/** Polls until `check` answers something truthy. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
+import { eventually } from '../../support/eventually.js';
+import { type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 // Three attempts in all, retried after ~0.3 s and ~0.5 s; an attempt gives up after 3 s.
@@ -185,7 +186,7 @@ describe('delivering', () => {
       data: history[0].data,
     });
     expect(updatesOnly.received.map((r) => r.body.data.sequence)).toEqual([2, 3, 4]);
-    const listed = await eventually(async () => {
+    const listed = await eventually('every delivery to succeed', async () => {
       const items = await deliveries(id);
       return items.every((d: { status: string }) => d.status === 'delivered') && items;
     });
@@ -229,7 +230,7 @@ describe('delivering', () => {
     const received = await target.waitFor(3);
     expect(new Set(received.map((r) => r.webhookId)).size).toBe(1);
     expect(received.every((r) => r.verified)).toBe(true);
-    const [delivery] = await eventually(async () => {
+    const [delivery] = await eventually('the delivery', async () => {
       const items = await deliveries(id);
       return items[0]?.status === 'delivered' && items;
     });
@@ -263,7 +264,7 @@ describe('delivering', () => {
     const target = await receiver((_request, response) => response.writeHead(healthy ? 200 : 503).end());
     const { id } = await subscribe(target);
     await createOrder();
-    const [failed] = await eventually(async () => {
+    const [failed] = await eventually('the failed delivery', async () => {
       const items = await deliveries(id);
       return items[0]?.status === 'failed' && items;
     });
@@ -275,7 +276,7 @@ describe('delivering', () => {
     expect(redelivered.body).toMatchObject({ id: failed.id, status: 'pending' });
     const received = await target.waitFor(4);
     expect(new Set(received.map((r) => r.webhookId)).size).toBe(1);
-    const [delivered] = await eventually(async () => {
+    const [delivered] = await eventually('the redelivery', async () => {
       const items = await deliveries(id);
       return items[0]?.status === 'delivered' && items;
     });
@@ -292,7 +293,7 @@ describe('delivering', () => {
     const { id } = await subscribe(target);
     await createOrder();
     await target.waitFor(1);
-    const webhook = await eventually(async () => {
+    const webhook = await eventually('the webhook to be disabled', async () => {
       const [listed] = (await as('/v1/webhooks')).body.items;
       return listed?.status === 'disabled' && listed;
     });
