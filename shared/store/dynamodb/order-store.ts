@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -309,13 +310,30 @@ export class DynamoOrderStore implements OrderStore {
       ExclusiveStartKey: after,
     };
     if (query.customerEmail && query.stage) {
-      input.FilterExpression = '#order.#stage = :stage';
-      Object.assign(names, { '#order': 'order', '#stage': 'stage' });
+      input.FilterExpression = '#stage = :stage';
+      names['#stage'] = ORDER_STAGE_ATTRIBUTE;
       values[':stage'] = query.stage;
     }
     const result = await storeCall(() => this.client.send(new QueryCommand(input)));
-    const orders = (result.Items ?? []).map((item) => item.order as Order);
+    const orders = await this.getMany((result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk })));
     return { orders, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  }
+
+  /** The orders at these keys, in the same order (the indexes carry keys, not orders). */
+  private async getMany(orderKeys: { pk: unknown; sk: unknown }[]): Promise<Order[]> {
+    const found = new Map<string, Order>();
+    let pending: Record<string, unknown>[] = orderKeys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(round, 5)));
+      const result = await storeCall(() =>
+        this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } })),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        found.set(item.pk as string, item.order as Order);
+      // DynamoDB may leave keys unprocessed under load; they are asked for again.
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return orderKeys.flatMap(({ pk }) => found.get(pk as string) ?? []);
   }
 
   async listEvents(
