@@ -85,11 +85,8 @@ function boundsProblem(doc: unknown): ValidationIssue | undefined {
     if (nodes > MAX_DOCUMENT_NODES)
       return { path: '', message: `the document has more than ${MAX_DOCUMENT_NODES} values` };
     const { value, path } = next;
-    // What DynamoDB and the SDK cannot store exactly would fail the publish with a 500.
-    if (
-      typeof value === 'number' &&
-      (Math.abs(value) > Number.MAX_SAFE_INTEGER || (value !== 0 && Math.abs(value) < 1e-100))
-    )
+    // DynamoDB holds numbers of magnitude 1e-130 to 9.99e125; others would fail the publish with a 500.
+    if (typeof value === 'number' && (Math.abs(value) >= 1e126 || (value !== 0 && Math.abs(value) < 1e-130)))
       return { path: pointer(path), message: `${value} is outside the numbers a workflow can hold` };
     if (typeof value !== 'object' || value === null) continue;
     if (path.length >= MAX_DOCUMENT_DEPTH) {

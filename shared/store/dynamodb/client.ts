@@ -78,7 +78,10 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
   });
   if (config.capacity) collectCapacity(client, config.capacity);
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
+    // Numbers beyond 2^53 (a workflow condition's 1e21) are stored as the exact JS value they are,
+    // and read back as JS numbers, not BigInts that JSON cannot hold.
+    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+    unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
   });
 }
 
