@@ -39,7 +39,10 @@ export interface LocalEngineOptions {
  */
 export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly running = new Map<string, RunningExecution>();
-  private readonly parked = new Map<string, (output: ExecutionState) => void>();
+  private readonly parked = new Map<
+    string,
+    { resume: (output: ExecutionState) => void; release: (reason: Error) => void }
+  >();
   private readonly machines = new Map<string, StateMachine>();
   /** State transitions per execution name, counted from the interpreter's event log. */
   readonly stateTransitions = new Map<string, number>();
@@ -97,11 +100,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   }
 
   async signal(token: string, output: ExecutionState): Promise<void> {
-    const resume = this.parked.get(token);
+    const parked = this.parked.get(token);
     // Outdated tokens (a finished wait, a previous process) are ignored, as Step Functions' are.
-    if (!resume) return;
+    if (!parked) return;
     this.parked.delete(token);
-    resume(output);
+    parked.resume(output);
   }
 
   /** True while the order has an execution in this process. */
@@ -120,6 +123,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async shutdown(): Promise<void> {
     const executions = [...this.running.values()];
     for (const execution of executions) execution.abort();
+    // A parked wait holds the interpreter's task timer (up to 24 days) until it settles:
+    // releasing it lets the process exit.
+    for (const [token, parked] of this.parked) {
+      this.parked.delete(token);
+      parked.release(new Error('The local engine stopped.'));
+    }
     await Promise.all(executions.map((execution) => execution.done));
   }
 
@@ -162,7 +171,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const parkedToken of this.parked.keys()) {
       if (parkedToken.startsWith(`${execution}:`)) this.parked.delete(parkedToken);
     }
-    const signalled = new Promise<ExecutionState>((resolve) => this.parked.set(token, resolve));
+    const signalled = new Promise<ExecutionState>((resume, release) =>
+      this.parked.set(token, { resume, release }),
+    );
+    // An aborted execution no longer awaits its wait; a release must not become an unhandled rejection.
+    signalled.catch(() => undefined);
     try {
       await this.options.dynamo.send(new UpdateItemCommand(parameters));
     } catch (error) {
