@@ -19,6 +19,7 @@ import { Webhook } from 'standardwebhooks';
 import { startStack, TABLE_NAME } from '../local/stack.js';
 import { newLocalInvocations } from '../local/webhooks.js';
 import { type CapacityCollector, newCapacityCollector } from '../shared/store/dynamodb/client.js';
+import { sampleOrder } from '../test/support/sample-order.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,21 +54,6 @@ const MEMORY_GB = { api: 1, authorizer: 0.5, task: 1, events: 1, delivery: 1 };
  */
 const MODEL_MS = { api: 50, authorizer: 10, task: 100, events: 50, delivery: 100 };
 const AUTHORIZER_CACHE_SECONDS = 60;
-
-const sampleOrder = {
-  currency: 'GBP',
-  customer: { name: 'Ada Lovelace', email: 'ada@example.com' },
-  items: [
-    { sku: 'CARD-100', name: 'Business cards', quantity: 500, unitPrice: 12, supplier: 'paperco' },
-    { sku: 'FLYER-A5', name: 'Flyers', quantity: 100, unitPrice: 30 },
-  ],
-  services: [{ code: 'design', description: 'Layout', price: 4000 }],
-  shipping: {
-    method: 'carrier',
-    carrier: 'UPS',
-    address: { line1: '1 Analytical Row', city: 'London', postalCode: 'N1 1AA', country: 'GB' },
-  },
-};
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
