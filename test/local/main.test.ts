@@ -76,7 +76,7 @@ describe('npm start', () => {
     stack.child.kill('SIGTERM');
     expect(await exited(stack.child)).toBe(0);
     expect(await eventually(() => !javaRunning(stack.dynamoPort))).toBe(true);
-  });
+  }, 60_000);
 
   it('leaves no Java process behind when it is killed hard', async () => {
     const stack = await start(['--in-memory'], {});
@@ -84,7 +84,7 @@ describe('npm start', () => {
     stack.child.kill('SIGKILL');
     await exited(stack.child);
     expect(await eventually(() => !javaRunning(stack.dynamoPort))).toBe(true);
-  });
+  }, 60_000);
 
   it('keeps data in its data folder across restarts, with the keys it was given', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
@@ -114,7 +114,7 @@ describe('npm start', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('says clearly when Java is missing', () => {
     let failure: { status: number; stderr: string } | undefined;
