@@ -89,5 +89,6 @@ try {
   );
 } finally {
   await stack.stop();
+  receiver.closeAllConnections();
   receiver.close();
 }
