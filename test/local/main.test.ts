@@ -1,50 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { javaRunning, useNpmStart } from '../support/npm-start.js';
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  dynamoPort: number;
-  output: () => string;
-}
-
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-/** Runs `npm start`'s entry point as a user would, and waits for its listening line. */
-function start(args: string[], env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], {
-    env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /orderflow listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      const dynamo = /DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (listening?.[1] && dynamo?.[1]) {
-        resolve({ child, url: listening[1], dynamoPort: Number(dynamo[1]), output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code} before listening:\n${output}`)));
-  });
-}
-
-function javaRunning(dynamoPort: number): boolean {
-  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  return processes
-    .split('\n')
-    .some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${dynamoPort}`));
-}
+const start = useNpmStart();
 
 async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -1,9 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { javaRunning, useNpmStart } from '../support/npm-start.js';
 import { startReceiver } from '../support/receiver.js';
 import { sampleOrder } from '../support/stack.js';
 import { LONG } from './support.js';
@@ -19,36 +19,8 @@ const env = {
   ORDERFLOW_DEMO_API_KEY: 'crash-demo-key',
 };
 const KEY = env.ORDERFLOW_DEMO_API_KEY;
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function start(): Promise<{ child: ChildProcess; url: string; dynamoPort: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /orderflow listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      const dynamo = /DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (listening?.[1] && dynamo?.[1]) resolve({ child, url: listening[1], dynamoPort: Number(dynamo[1]) });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code} before listening:\n${output}`)));
-  });
-}
-
-const javaAlive = (port: number) =>
-  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-    .split('\n')
-    .some((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`));
+const start = useNpmStart(env);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function call(url: string, path: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(`${url}${path}`, {
@@ -137,9 +109,9 @@ it('loses nothing when the whole stack is SIGKILLed mid-lifecycle with webhooks 
     await Promise.all(drivers);
     const oldPort = stack.dynamoPort;
     const javaGone = Date.now() + 10_000;
-    while (javaAlive(oldPort) && Date.now() < javaGone)
+    while (javaRunning(oldPort) && Date.now() < javaGone)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(javaAlive(oldPort)).toBe(false);
+    expect(javaRunning(oldPort)).toBe(false);
     expect(acknowledged.size).toBeGreaterThan(0);
 
     healthy = true;
