@@ -101,7 +101,42 @@ export class WorkflowService {
     return JSON.parse((await this.version(tenantId, version)).asl) as AslDefinition;
   }
 
-  list(tenantId: string, limit: number, beforeVersion?: number) {
-    return this.store.list(tenantId, limit, beforeVersion);
+  /**
+   * Versions newest first, `limit` at a time; the built-in default is every tenant's
+   * version 0 and comes last. `next` is the version to continue before, when there is more.
+   */
+  async summaries(
+    tenantId: string,
+    limit: number,
+    beforeVersion?: number,
+  ): Promise<{ versions: VersionSummary[]; next?: number }> {
+    const page = await this.store.list(tenantId, limit, beforeVersion);
+    const versions: VersionSummary[] = page.versions.map(summaryOf);
+    const last = page.versions.at(-1);
+    if (page.hasMore && last) return { versions, next: last.version };
+    if (versions.length === limit && last) return { versions, next: last.version };
+    return { versions: [...versions, summaryOf(await this.version(tenantId, 0))] };
   }
+}
+
+export interface VersionSummary {
+  version: number;
+  name: string;
+  aslSha256: string;
+  publishedAt: string;
+  publishedBy?: WorkflowVersion['publishedBy'];
+}
+
+function summaryOf(
+  version: Pick<WorkflowVersion<Workflow>, 'version' | 'workflow' | 'aslSha256' | 'publishedAt'> & {
+    publishedBy?: WorkflowVersion['publishedBy'];
+  },
+): VersionSummary {
+  return {
+    version: version.version,
+    name: version.workflow.name,
+    aslSha256: version.aslSha256,
+    publishedAt: version.publishedAt,
+    ...(version.publishedBy ? { publishedBy: version.publishedBy } : {}),
+  };
 }

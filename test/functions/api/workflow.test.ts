@@ -83,6 +83,18 @@ describe('the workflow API', () => {
     );
     expect(second.body.items.map((v: { version: number }) => v.version)).toEqual([1, 0]);
     expect(second.body.nextCursor).toBeNull();
+
+    // Published versions filling a page exactly: the built-in one follows on the next page.
+    const full = await api.call('/v1/workflow/versions?limit=3', { key: apiKey });
+    expect(full.body.items.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+    const rest = await api.call(
+      `/v1/workflow/versions?limit=3&cursor=${encodeURIComponent(full.body.nextCursor)}`,
+      {
+        key: apiKey,
+      },
+    );
+    expect(rest.body.items.map((v: { version: number }) => v.version)).toEqual([0]);
+    expect(rest.body.nextCursor).toBeNull();
   });
 
   it('draws the workflow as SVG or Mermaid', async () => {
