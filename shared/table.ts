@@ -10,11 +10,11 @@ export const tableDefinition = {
   /** The events function needs the new image of each history event item. */
   streamView: 'NEW_AND_OLD_IMAGES',
   /**
-   * What the indexes carry besides their keys: only the top-level stage (for filtering).
-   * Order writes that leave the index keys and the stage alone then cost no index writes;
-   * listing reads the orders themselves by key.
+   * The indexes carry keys only: an order write that leaves an index's keys alone costs no
+   * write to that index (a stage change writes the byStage index only), and listing reads the
+   * orders themselves by key.
    */
-  indexProjection: ['stage'],
+  indexProjection: 'KEYS_ONLY',
   globalSecondaryIndexes: [
     /** Orders of a tenant by creation time (newest first when read backwards). */
     { indexName: 'byTenant', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

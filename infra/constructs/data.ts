@@ -31,8 +31,7 @@ export class OrdersData extends Construct {
         indexName: index.indexName,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: ProjectionType.INCLUDE,
-        nonKeyAttributes: [...tableDefinition.indexProjection],
+        projectionType: ProjectionType[tableDefinition.indexProjection],
       });
     }
   }

@@ -28,7 +28,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...tableDefinition.indexProjection] },
+      Projection: { ProjectionType: tableDefinition.indexProjection },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamView },
   };

@@ -230,6 +230,28 @@ describe('listing orders', () => {
     );
   });
 
+  it('filters one customer\'s orders by stage', async () => {
+    const { apiKey } = await api.newTenant('Customer and stage');
+    const customer = { name: 'C', email: 'both@example.com' };
+    const moved = await createOrder({ ...sampleOrder, customer }, apiKey);
+    const waiting = await createOrder({ ...sampleOrder, customer }, apiKey);
+    await createOrder({ ...sampleOrder, customer: { name: 'D', email: 'other@example.com' } }, apiKey);
+    const submitted = await api.call(`/v1/orders/${moved.id}/transitions`, {
+      method: 'POST',
+      key: apiKey,
+      body: { to: 'submitted' },
+    });
+    expect(submitted.status).toBe(200);
+
+    const inStage = (stage: string) =>
+      api.call(`/v1/orders?customerEmail=both@example.com&stage=${stage}`, { key: apiKey });
+    expect((await inStage('submitted')).body.items.map((o: { id: string }) => o.id)).toEqual([moved.id]);
+    expect((await inStage('preliminary')).body.items.map((o: { id: string }) => o.id)).toEqual([
+      waiting.id,
+    ]);
+    expect((await inStage('shipped')).body.items).toEqual([]);
+  });
+
   it('answers 400 for a tampered, garbage or foreign cursor', async () => {
     const { apiKey } = await api.newTenant('Cursor');
     await createOrder(sampleOrder, apiKey);
