@@ -293,9 +293,22 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
   return {
     Comment: `Orderflow workflow "${workflow.name}"`,
     QueryLanguage: 'JSONPath',
-    StartAt: ROUTE_STATE,
+    StartAt: startState(),
     States: states,
   };
+
+  /**
+   * Executions of new orders start in the initial stage, so they go straight to its entry and
+   * save the Route transition. A wait or an action task checks the order's stage itself, so
+   * an execution started elsewhere (a retry, a migration, a resume) falls back through Reload
+   * to Route; any other entry could not tell, so those workflows start at Route.
+   */
+  function startState(): string {
+    const initial = workflow.initialStage;
+    const entry = entryState(initial);
+    const checksStage = entry === `${initial}: wait` || steps.get(initial)?.[0]?.name === entry;
+    return checksStage ? entry : ROUTE_STATE;
+  }
 
   function moveTask(from: Stage, to: string, cause: 'auto' | 'timeout'): AslState {
     if (cause === 'auto') {

@@ -230,7 +230,7 @@ describe('listing orders', () => {
     );
   });
 
-  it('filters one customer\'s orders by stage', async () => {
+  it("filters one customer's orders by stage", async () => {
     const { apiKey } = await api.newTenant('Customer and stage');
     const customer = { name: 'C', email: 'both@example.com' };
     const moved = await createOrder({ ...sampleOrder, customer }, apiKey);
@@ -246,9 +246,7 @@ describe('listing orders', () => {
     const inStage = (stage: string) =>
       api.call(`/v1/orders?customerEmail=both@example.com&stage=${stage}`, { key: apiKey });
     expect((await inStage('submitted')).body.items.map((o: { id: string }) => o.id)).toEqual([moved.id]);
-    expect((await inStage('preliminary')).body.items.map((o: { id: string }) => o.id)).toEqual([
-      waiting.id,
-    ]);
+    expect((await inStage('preliminary')).body.items.map((o: { id: string }) => o.id)).toEqual([waiting.id]);
     expect((await inStage('shipped')).body.items).toEqual([]);
   });
 

@@ -55,7 +55,7 @@ describe('the workflow API', () => {
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1, 0]);
     const detail = await api.call('/v1/workflow/versions/1', { key: apiKey });
     expect(detail.body.document).toEqual(printShop);
-    expect(detail.body.asl.StartAt).toBe('Route');
+    expect(detail.body.asl.StartAt).toBe('quote: wait');
     expect(detail.body.aslSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(detail.body.publishedBy).toMatchObject({ type: 'key' });
     expect((await api.call('/v1/workflow/versions/7', { key: apiKey })).status).toBe(404);

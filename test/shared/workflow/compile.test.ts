@@ -50,7 +50,7 @@ describe('compileWorkflow', () => {
     const result = aslValidator(structuredClone(asl));
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
-    expect(asl.StartAt).toBe('Route');
+    expect(asl.StartAt).toBe('preliminary: wait');
     expect(Object.keys(asl.States)).toEqual([
       'Route',
       'preliminary: wait',
@@ -192,6 +192,21 @@ describe('compileWorkflow', () => {
       Parameters: { actionIds: ['notify-3'], onError: { transitionTo: 'failed' } },
       Next: 'failed: run actions',
     });
+  });
+
+  it("starts new orders at their initial stage's entry when that state checks the stage, else at Route", () => {
+    expect(compile(oneStage({ transitions: [{ to: 'done' }] })).StartAt).toBe('work: wait');
+    expect(
+      compile(oneStage({ onEnter: [{ type: 'inventory.reserve' }], transitions: [{ to: 'done' }] })).StartAt,
+    ).toBe('work: run actions');
+    // An auto Choice evaluates whatever order it is given: only Route may send an order there.
+    const auto = compile(
+      oneStage({
+        transitions: [{ to: 'done', auto: true, when: { field: 'totals.grand', op: 'lt', value: 5000 } }],
+      }),
+    );
+    expect(auto.StartAt).toBe('Route');
+    expect(compile(oneStage({ transitions: [{ to: 'done', auto: true }] })).StartAt).toBe('Route');
   });
 
   it('tries auto transitions in document order in one Choice before waiting', () => {
@@ -359,9 +374,10 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     workflow: Workflow,
     moves: Record<string, string>,
     handlers: Record<string, (input: any, store: Store) => unknown> = {},
+    first: ExecutionState = start,
   ) {
     const asl = compileWorkflow(workflow, targets);
-    const store: Store = { current: start };
+    const store: Store = { current: first };
     const payloads: unknown[] = [];
     const taskResourceLocalHandlers: Record<string, (input: any) => any> = {};
     for (const [name, definition] of Object.entries(asl.States)) {
@@ -372,6 +388,12 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
         if (custom) return custom(input, store);
         if (definition.Resource === targets.taskFunctionArn) return store.current;
         const stage = name.replace(/: wait$/, '');
+        // The wait's condition: the order must still be in the wait's stage.
+        if (store.current.stage !== stage) {
+          throw Object.assign(new Error('The conditional request failed'), {
+            name: 'DynamoDB.ConditionalCheckFailedException',
+          });
+        }
         const to = moves[stage];
         if (!to) throw new Error(`no move planned from ${stage}`);
         store.current = { ...store.current, stage: to, entry: store.current.entry + 1 };
@@ -379,7 +401,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
       };
     }
     const machine = new StateMachine(asl as ConstructorParameters<typeof StateMachine>[0]);
-    const execution = machine.run(start as unknown as Parameters<StateMachine['run']>[0], {
+    const execution = machine.run(first as unknown as Parameters<StateMachine['run']>[0], {
       overrides: { taskResourceLocalHandlers },
       context: { Task: { Token: 'token-1' } } as never,
     });
@@ -393,7 +415,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     return names;
   }
 
-  it('takes at most 10 state transitions from preliminary to shipped', async () => {
+  it('takes 8 state transitions from preliminary to shipped (at most 10)', async () => {
     const { execution, payloads } = run(defaultWorkflow, {
       preliminary: 'submitted',
       submitted: 'confirmed',
@@ -403,7 +425,6 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     const entered = await enteredStates(execution.eventLogs);
     expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
     expect(entered).toEqual([
-      'Route',
       'preliminary: wait',
       'Route',
       'submitted: wait',
@@ -435,6 +456,18 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     });
   });
 
+  it('finds the stage of an order started elsewhere (a retry, a migration) through Reload and Route', async () => {
+    const { execution } = run(
+      defaultWorkflow,
+      { completed: 'shipped' },
+      {},
+      { ...start, stage: 'completed', entry: 4 },
+    );
+    const entered = await enteredStates(execution.eventLogs);
+    expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
+    expect(entered).toEqual(['preliminary: wait', 'Reload', 'Route', 'completed: wait']);
+  });
+
   it('reloads the order and routes again when it moved before the wait began', async () => {
     let waits = 0;
     const { execution, payloads } = run(
@@ -456,7 +489,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     const entered = await enteredStates(execution.eventLogs);
     expect(await execution.result).toMatchObject({ stage: 'cancelled', entry: 2 });
     expect(waits).toBe(1);
-    expect(entered).toEqual(['Route', 'preliminary: wait', 'Reload', 'Route', 'cancelled: run actions']);
+    expect(entered).toEqual(['preliminary: wait', 'Reload', 'Route', 'cancelled: run actions']);
     expect(payloads).toContainEqual({ kind: 'reload', tenantId: 't1', orderId: 'o1' });
   });
 });
