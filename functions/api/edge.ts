@@ -147,7 +147,8 @@ export async function runIdempotently(
   scope: string,
   key: string,
   fingerprint: string,
-  run: (owner: string) => Promise<APIGatewayProxyStructuredResultV2>,
+  /** `recorded`: the operation stored its response under the key in its own transaction. */
+  run: (owner: string) => Promise<{ result: APIGatewayProxyStructuredResultV2; recorded: boolean }>,
   /** The response carries a secret (an API key, a signing secret): it is stored encrypted. */
   sealResponse = false,
 ): Promise<APIGatewayProxyStructuredResultV2> {
@@ -176,7 +177,9 @@ export async function runIdempotently(
   }
   let result: APIGatewayProxyStructuredResultV2;
   try {
-    result = await run(owner);
+    const outcome = await run(owner);
+    if (outcome.recorded) return outcome.result;
+    result = outcome.result;
   } catch (error) {
     const problem = failureToProblem(error);
     // A 5xx may succeed when retried, so it is not remembered.

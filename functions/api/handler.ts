@@ -61,7 +61,10 @@ export function createApiHandler(deps: ApiDeps) {
         principal?.tenantId ?? 'admin',
         key,
         requestFingerprint(event, body),
-        async (owner) => toResult(await operation({ ...request, idempotency: { key, owner } }, deps)),
+        async (owner) => {
+          const response = await operation({ ...request, idempotency: { key, owner } }, deps);
+          return { result: toResult(response), recorded: response.idempotencyRecorded === true };
+        },
         'sealResponse' in route && route.sealResponse === true,
       );
     } catch (error) {

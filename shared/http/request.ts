@@ -23,6 +23,11 @@ export interface ApiResponse {
   headers?: Record<string, string>;
   /** Serialized as JSON unless `headers['content-type']` says otherwise and it is a string. */
   body?: unknown;
+  /**
+   * The response was stored under the request's Idempotency-Key in the same transaction as
+   * the change it answers, so nothing is left to record.
+   */
+  idempotencyRecorded?: boolean;
 }
 
 /** `If-Match: "4"` (or W/"4") as the version number it names. */

@@ -13,5 +13,5 @@ export const createOrder: Operation<'createOrder'> = async ({ principal, body, i
   const order = await orders.create(principal, body, (draft) =>
     idempotency ? { ...idempotency, response: storedResponse(toResult(created(draft))) } : undefined,
   );
-  return created(order);
+  return { ...created(order), idempotencyRecorded: idempotency !== undefined };
 };

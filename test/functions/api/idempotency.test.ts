@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -16,6 +16,20 @@ describe('Idempotency-Key on POST', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it("stores a created order's response in the creating transaction, with no write after it", async () => {
+    const complete = vi.spyOn(api.stack.deps.idempotency, 'complete');
+    try {
+      const first = await createWithKey('one-write');
+      expect(first.status).toBe(201);
+      expect(complete).not.toHaveBeenCalled();
+      const again = await createWithKey('one-write');
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+    } finally {
+      complete.mockRestore();
+    }
   });
 
   it('treats the same JSON with other key order and spacing as the same request', async () => {
