@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { CommittedEvent, WebhookFanOut } from '../../shared/webhooks/fan-out.js';
+import type { CommittedEvent, SubscriptionsOfBatch, WebhookFanOut } from '../../shared/webhooks/fan-out.js';
 
 export const logger = new Logger({ serviceName: 'orderflow-events' });
 
@@ -31,17 +31,19 @@ export function committedEventOf(record: DynamoDBRecord): CommittedEvent | undef
 
 /**
  * The events function: the table's stream (NEW_AND_OLD_IMAGES) in, webhook deliveries out.
- * Records are handled in stream order; on a failure it reports that record, so the stream
+ * Records are handled in stream order, each tenant's subscriptions read once per batch; on a
+ * failure it reports that record, so the stream
  * retries from there (ReportBatchItemFailures) and nothing after it is skipped. Fan-out is
  * idempotent, so the retried records that had succeeded create nothing twice.
  */
 export function createEventsHandler(fanOut: WebhookFanOut) {
   async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+    const subscriptions: SubscriptionsOfBatch = new Map();
     for (const record of event.Records) {
       const committed = committedEventOf(record);
       if (!committed) continue;
       try {
-        await fanOut.publish(committed);
+        await fanOut.publish(committed, subscriptions);
       } catch (error) {
         logger.error('Fan-out failed; the stream will retry from this record', {
           error: error as Error,

@@ -1,4 +1,4 @@
-import type { DeliveryRecord, WebhookStore } from '../store/webhook-store.js';
+import type { DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { matchesSubscription } from './envelope.js';
 
@@ -20,6 +20,13 @@ export function deliveryIdOf(eventId: string): string {
   return `dlv_${eventId.slice(eventId.indexOf('_') + 1)}`;
 }
 
+/**
+ * Each tenant's subscriptions, read once for a whole batch of stream records. Every event of
+ * a batch committed before the batch was read, so one read after that sees every
+ * subscription a read per event would have seen.
+ */
+export type SubscriptionsOfBatch = Map<string, Promise<WebhookRecord[]>>;
+
 /** Turns each committed event into one delivery per matching subscription and queues it. */
 export class WebhookFanOut {
   constructor(
@@ -29,8 +36,13 @@ export class WebhookFanOut {
   ) {}
 
   /** Answers how many subscriptions the event goes to. Safe to repeat for the same event. */
-  async publish(event: CommittedEvent): Promise<number> {
-    const subscribers = (await this.store.allWebhooks(event.tenantId)).filter(
+  async publish(event: CommittedEvent, batch: SubscriptionsOfBatch = new Map()): Promise<number> {
+    let subscriptions = batch.get(event.tenantId);
+    if (!subscriptions) {
+      subscriptions = this.store.allWebhooks(event.tenantId);
+      batch.set(event.tenantId, subscriptions);
+    }
+    const subscribers = (await subscriptions).filter(
       (webhook) => webhook.status === 'active' && matchesSubscription(event.type, webhook.events),
     );
     const now = this.clock().toISOString();

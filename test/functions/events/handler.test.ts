@@ -1,7 +1,11 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventsHandler } from '../../../functions/events/handler.js';
-import type { CommittedEvent, WebhookFanOut } from '../../../shared/webhooks/fan-out.js';
+import type {
+  CommittedEvent,
+  SubscriptionsOfBatch,
+  WebhookFanOut,
+} from '../../../shared/webhooks/fan-out.js';
 
 const context = { functionName: 'orderflow-events', awsRequestId: 'req-1' } as Context;
 const arn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow/stream/2026-11-26T10:00:00.000';
@@ -69,7 +73,7 @@ const orderModify = {
 
 const removal = { ...orderModify, eventID: 'id-removal', eventName: 'REMOVE' as const };
 
-function fanOut(publish: (event: CommittedEvent) => Promise<number>) {
+function fanOut(publish: (event: CommittedEvent, batch?: SubscriptionsOfBatch) => Promise<number>) {
   return { publish: vi.fn(publish) } as unknown as WebhookFanOut & { publish: ReturnType<typeof vi.fn> };
 }
 
@@ -81,6 +85,8 @@ describe('the events function', () => {
     };
     const result = await createEventsHandler(target)(event, context);
     expect(result).toEqual({ batchItemFailures: [] });
+    // One batch shares one read of each tenant's subscriptions.
+    expect(new Set(target.publish.mock.calls.map(([, batch]) => batch)).size).toBe(1);
     expect(target.publish.mock.calls.map(([e]) => e)).toEqual([
       {
         id: 'evt_01',

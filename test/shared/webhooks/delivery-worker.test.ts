@@ -159,6 +159,25 @@ describe('fan-out and the worker', () => {
     });
   });
 
+  it("reads a tenant's subscriptions once for a batch of events, and delivers every event of it", async () => {
+    const { tenantId, queue, webhook, event } = await subscribedTenant();
+    let reads = 0;
+    const counting = Object.assign(Object.create(store), {
+      allWebhooks: (id: string) => {
+        reads++;
+        return store.allWebhooks(id);
+      },
+    }) as DynamoWebhookStore;
+    const fanOut = new WebhookFanOut(counting, queue);
+    const batch = new Map();
+    const events = [1, 2, 3].map((sequence) => ({ ...event, id: `${event.id}${sequence}`, sequence }));
+    for (const each of events) expect(await fanOut.publish(each, batch)).toBe(1);
+    expect(reads).toBe(1);
+    const { deliveries } = await store.listDeliveries(tenantId, webhook.id, 10);
+    expect(deliveries.map((delivery) => delivery.sequence).sort()).toEqual([1, 2, 3]);
+    expect(queue.sent).toHaveLength(3);
+  });
+
   it('queues a retry for its due time, and re-queues a message that arrives early instead of sending', async () => {
     const { tenantId, queue, webhook, event } = await subscribedTenant();
     await new WebhookFanOut(store, queue).publish(event);
