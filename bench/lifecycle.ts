@@ -361,7 +361,7 @@ try {
     authorizer: perOrder(authorizerCallsCached),
     authorizerWithoutCache: perOrder(authorizerCallsUncached),
     workflowTasks: perOrder(inv.tasks),
-    events: perOrder(inv.eventBatchesWithEvents),
+    events: perOrder(inv.eventBatchesInvoked),
     webhookDeliveries: perOrder(inv.deliveries),
   };
   const lambdaInvocationsPerOrder =

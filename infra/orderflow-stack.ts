@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { PENDING_SIGNAL_ATTRIBUTE } from '../shared/workflow/task-payloads.js';
 import { OrderflowApi } from './constructs/api.js';
 import { OrdersData } from './constructs/data.js';
 import { DELIVERY_FUNCTION_TIMEOUT, WebhookDelivery } from './constructs/delivery.js';
@@ -73,7 +74,7 @@ export class OrderflowStack extends Stack {
 
     this.eventsFunction = new OrderflowFunction(this, 'EventsFunction', {
       folder: 'events',
-      description: 'Orderflow events: fans committed history events out to webhook deliveries',
+      description: 'Orderflow events: fans history events out to webhooks, sends owed signals',
       timeout: Duration.seconds(60),
       environment: { TABLE_NAME: tableName, ...deliveryQueues },
     });
@@ -85,11 +86,21 @@ export class OrderflowStack extends Stack {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         reportBatchItemFailures: true,
-        // Only inserted history events matter; filtering here saves the invocations for the rest.
+        // Only inserted history events and orders carrying a stored signal matter
+        // (functions/events/handler.ts passesEventSourceFilter); the rest cost no invocation.
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('event') } } },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: {
+              NewImage: {
+                entity: { S: FilterRule.isEqual('order') },
+                [PENDING_SIGNAL_ATTRIBUTE]: { M: { token: { S: FilterRule.exists() } } },
+              },
+            },
           }),
         ],
       }),
@@ -130,6 +141,7 @@ export class OrderflowStack extends Stack {
       taskFunction: this.workflowTaskFunction.function,
     });
     this.workflows.allowApiToRunWorkflows(this.apiFunction.function);
+    this.workflows.allowToSignalWorkflows(this.eventsFunction.function);
 
     this.api = new OrderflowApi(this, 'Api', {
       handler: this.apiFunction.function,

@@ -5,9 +5,9 @@ import type { WorkflowService } from '../shared/workflow/service.js';
 
 /**
  * Gives every order that is not in a final stage an execution again after a start: the
- * compiled machine's router resumes it at its current stage, and actions already done for
- * the stage entry are skipped. Signals owed to executions of the previous process are void:
- * the new execution starts from the order's stored stage.
+ * compiled machine finds its current stage (through Reload and Route), and actions already
+ * done for the stage entry are skipped. Signals owed to executions of the previous process
+ * are void (their tokens are unknown now): the new execution starts from the stored stage.
  */
 export async function resumeOrders(
   orders: DynamoOrderStore,
@@ -19,7 +19,6 @@ export async function resumeOrders(
     const { order } = record;
     const pinned = await workflows.version(tenantId, order.workflow.version);
     if (stageOf(pinned.workflow, order.stage).final) continue;
-    if (record.pendingSignal) await orders.clearSignal(tenantId, order.id, record.pendingSignal.token);
     await engine.start({
       tenantId,
       orderId: order.id,

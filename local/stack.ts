@@ -121,17 +121,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const documents = createDocumentClient(config);
     const adminKey = options.adminKey ?? secret();
     const allowLocal = options.allowLocalWebhooks === true;
-    const webhooks = await startLocalWebhooks({
-      ...config,
-      dataDir,
-      allowLocal,
-      retrySchedule: options.webhookRetrySchedule,
-      timeoutMs: options.webhookTimeoutMs,
-      log,
-      invocations: options.invocations,
-      localOnlyCapacity: options.localOnlyCapacity,
-    });
-    stoppers.push(() => webhooks.stop());
     const actionSigningKey = persistentSecret(dataDir, 'action-signing.key');
     const tasks = wireTasks({ ...config, actionSigningKey, allowLocalUrls: allowLocal });
     const workflowTargets = { tableName: TABLE_NAME, taskFunctionArn: LOCAL_TASK_FUNCTION_ARN };
@@ -162,6 +151,18 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       await engine.shutdown();
       engineClient.destroy();
     });
+    const webhooks = await startLocalWebhooks({
+      ...config,
+      dataDir,
+      allowLocal,
+      retrySchedule: options.webhookRetrySchedule,
+      timeoutMs: options.webhookTimeoutMs,
+      log,
+      invocations: options.invocations,
+      localOnlyCapacity: options.localOnlyCapacity,
+      signals: engine,
+    });
+    stoppers.push(() => webhooks.stop());
     const deps = wireApi({
       ...config,
       engine,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { committedEventOf, createEventsHandler } from '../functions/events/handler.js';
+import { createEventsHandler, passesEventSourceFilter } from '../functions/events/handler.js';
+import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
 import {
   type CapacityCollector,
   createDocumentClient,
@@ -34,6 +35,8 @@ export interface LocalWebhookOptions
    * delivery queue, SQS there; stream checkpoints, kept by Lambda's event source mapping there).
    */
   localOnlyCapacity?: CapacityCollector;
+  /** Where the events function sends the signals orders owe their executions: the local engine. */
+  signals: Pick<WorkflowEngine, 'signal'>;
 }
 
 /** What would be Lambda invocations on AWS, counted by the local runtime (benchmarks read it). */
@@ -42,8 +45,11 @@ export interface LocalInvocations {
   tasks: number;
   /** Stream batches handed to the events function. */
   eventBatches: number;
-  /** Those with at least one history event: the ones that pass the event source filter on AWS. */
-  eventBatchesWithEvents: number;
+  /**
+   * Those with a record the event source filter passes on AWS (a history event, or an order
+   * carrying a stored signal): the ones that invoke the function there.
+   */
+  eventBatchesInvoked: number;
   /** Delivery attempts (the webhook-delivery function, one message per invocation). */
   deliveries: number;
   /** Milliseconds spent in each, summed (for a GB-second estimate). */
@@ -56,7 +62,7 @@ export function newLocalInvocations(): LocalInvocations {
   return {
     tasks: 0,
     eventBatches: 0,
-    eventBatchesWithEvents: 0,
+    eventBatchesInvoked: 0,
     deliveries: 0,
     taskMs: 0,
     eventMs: 0,
@@ -75,8 +81,9 @@ function secretsKey(dataDir: string | undefined): Buffer {
 }
 
 /**
- * The local runtime of webhooks: the table's stream polled into the events function's
- * handler, and a table-backed delivery queue worked by the same delivery worker as on AWS.
+ * The local runtime of the stream and webhooks: the table's stream polled into the events
+ * function's handler (webhook fan-out, owed signals), and a table-backed delivery queue
+ * worked by the same delivery worker as on AWS.
  * The API wires `secretBox` and `queue` too (subscribe, redeliver).
  */
 export async function startLocalWebhooks(options: LocalWebhookOptions) {
@@ -105,7 +112,7 @@ export async function startLocalWebhooks(options: LocalWebhookOptions) {
       invocations.deliveryMs += performance.now() - started;
     }
   });
-  const events = createEventsHandler(new WebhookFanOut(store, queue));
+  const events = createEventsHandler(new WebhookFanOut(store, queue), options.signals);
   const poller = await startStreamPoller({
     endpoint,
     region,
@@ -116,7 +123,7 @@ export async function startLocalWebhooks(options: LocalWebhookOptions) {
       : async (event, context) => {
           const started = performance.now();
           invocations.eventBatches++;
-          if (event.Records.some((record) => committedEventOf(record))) invocations.eventBatchesWithEvents++;
+          if (event.Records.some(passesEventSourceFilter)) invocations.eventBatchesInvoked++;
           try {
             return await events(event, context);
           } finally {

@@ -1,4 +1,6 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { sendSignal } from '../../shared/orders/step-functions-engine.js';
 import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
 import { DynamoWebhookStore } from '../../shared/store/dynamodb/webhook-store.js';
 import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
@@ -8,9 +10,11 @@ import { createEventsHandler } from './handler.js';
 
 /** The events function's Lambda entry point: a DynamoDB stream event source on the table. */
 const tableName = env('TABLE_NAME');
+const stepFunctions = new SFNClient({});
 export const handler = createEventsHandler(
   new WebhookFanOut(
     new DynamoWebhookStore(createDocumentClient({ tableName }), tableName),
     new SqsDeliveryQueue(new SQSClient({}), env('DELIVERY_QUEUE_URL'), env('DELIVERY_DLQ_URL')),
   ),
+  { signal: (token, output) => sendSignal(stepFunctions, token, output) },
 );

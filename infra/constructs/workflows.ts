@@ -111,6 +111,25 @@ export class Workflows extends Construct {
    * Lets the api function compile tenants' workflows into state machines (created, updated
    * and published per upload), start one execution per order and signal its transitions.
    */
+  /** The events function sends, from the table's stream, the signals orders owe their executions. */
+  allowToSignalWorkflows(fn: LambdaFunction): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SignalOrderflowExecutions',
+        actions: ['states:SendTaskSuccess'],
+        resources: [this.stateMachinesArn()],
+      }),
+    );
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, this.stateMachinesArn())}]`,
+        reason:
+          'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
+      });
+    }
+  }
+
   allowApiToRunWorkflows(api: LambdaFunction): void {
     api.addToRolePolicy(
       new iam.PolicyStatement({

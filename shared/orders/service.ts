@@ -119,7 +119,7 @@ export class OrderService {
       ifMatchVersion,
       false,
     );
-    if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
+    if (signal) await this.deliverSignal(signal);
     return next;
   }
 
@@ -181,7 +181,7 @@ export class OrderService {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
         continue;
       }
-      if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
+      if (signal) await this.deliverSignal(signal);
       return next;
     }
   }
@@ -234,7 +234,7 @@ export class OrderService {
       );
       // Re-plan on what is there now: another transition makes this one a 409, an action's write does not.
       if (!written) continue;
-      if (signal) await this.deliverSignal(principal.tenantId, orderId, signal);
+      if (signal) await this.deliverSignal(signal);
       if (restart !== undefined)
         await this.startExecution(principal.tenantId, plan.order, record.entry + 1, restart);
       return plan.order;
@@ -387,24 +387,21 @@ export class OrderService {
     return next;
   }
 
-  /** Sends a stored signal to the execution and forgets it once delivered; kept for later otherwise. */
-  async deliverSignal(tenantId: string, orderId: string, signal: PendingSignal): Promise<boolean> {
+  /**
+   * Sends the signal the committed change stored, at once so the order moves on without
+   * delay. Should every attempt fail, the stored signal is sent again from the table's stream
+   * (the events function), so it is still delivered at least once.
+   */
+  private async deliverSignal(signal: PendingSignal): Promise<void> {
     for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
       try {
         await this.engine.signal(signal.token, signal.output as never);
-        await this.store.clearSignal(tenantId, orderId, signal.token);
-        return true;
+        return;
       } catch (error) {
         if (attempt === SIGNAL_ATTEMPTS) this.onSignalError(error);
         else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
-    return false;
-  }
-
-  /** Re-sends the signal an order still owes its execution (after a crash or an outage). */
-  async redeliverPendingSignal(tenantId: string, record: OrderRecord): Promise<void> {
-    if (record.pendingSignal) await this.deliverSignal(tenantId, record.order.id, record.pendingSignal);
   }
 
   list(

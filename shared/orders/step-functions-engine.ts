@@ -106,16 +106,19 @@ export class StepFunctionsEngine implements WorkflowEngine {
     }
   }
 
-  async signal(token: string, output: ExecutionState): Promise<void> {
-    try {
-      await this.client.send(
-        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
-      );
-    } catch (error) {
-      // A duplicate or outdated signal: the wait it was for is over.
-      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
-        return;
-      throw error;
-    }
+  signal(token: string, output: ExecutionState): Promise<void> {
+    return sendSignal(this.client, token, output);
+  }
+}
+
+/** Completes a waiting task (SendTaskSuccess); what needs no more than that holds only a client. */
+export async function sendSignal(client: SFNClient, token: string, output: ExecutionState): Promise<void> {
+  try {
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+  } catch (error) {
+    // A duplicate or outdated signal: the wait it was for is over.
+    if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+      return;
+    throw error;
   }
 }

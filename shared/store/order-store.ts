@@ -6,7 +6,7 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
-/** A signal owed to the order's execution, kept on the order until it is delivered. */
+/** A signal owed to the order's execution, kept on the order until the execution waits again. */
 export interface PendingSignal {
   token: string;
   output: Record<string, unknown>;
@@ -46,8 +46,9 @@ export interface OrderChange {
   /** The order enters a (new) stage: the entry counter moves on and the wait's token is spent. */
   enterStage?: boolean;
   /**
-   * Stored with the change, delivered after it commits, cleared once delivered. It spends the
-   * wait's stored token, so no later change signals the same wait again.
+   * Stored with the change and delivered after it commits (again from the table's stream,
+   * should that fail); the next wait's write removes it. It spends the wait's stored token, so
+   * no later change signals the same wait again.
    */
   signal?: PendingSignal;
   /** Replaces the action results (a new stage entry starts with none). */
@@ -88,8 +89,6 @@ export interface OrderStore {
    * was read, and appends the change's events, all in one transaction; otherwise ConflictError.
    */
   update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]>;
-  /** Forgets a pending signal once it has been delivered (unless a newer one replaced it). */
-  clearSignal(tenantId: string, orderId: string, token: string): Promise<void>;
   list(
     tenantId: string,
     query: Omit<ListOrdersQuery, 'cursor'>,

@@ -1,9 +1,9 @@
 /**
  * Compiles a validated workflow to an Amazon States Language definition (JSONPath).
  *
- * Every order's execution passes an `ExecutionState` between states. `Route` (the
- * start) jumps to the current stage's entry, so an execution can resume an order in
- * any stage. Per stage: onEnter actions (consecutive ones with the same retry and
+ * Every order's execution passes an `ExecutionState` between states. A new order's
+ * execution starts at its initial stage's entry; `Route` jumps to the current stage's
+ * entry, so an execution can resume an order in any stage. Per stage: onEnter actions (consecutive ones with the same retry and
  * onError share one Task) → one Choice over the auto transitions → a DynamoDB
  * `.waitForTaskToken` that parks until the API signals a manual transition (or the
  * stage timeout fires). Standard workflows bill per state transition, so no state
@@ -16,6 +16,7 @@ import {
   ACTION_FAILED_ERROR,
   NOT_YET_DUE_ERROR,
   ORDER_STAGE_ATTRIBUTE,
+  PENDING_SIGNAL_ATTRIBUTE,
   STAGE_CONFLICT_ERROR,
   TASK_TOKEN_ATTRIBUTE,
   TASK_TOKEN_STAGE_ATTRIBUTE,
@@ -213,6 +214,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
             '#stage': ORDER_STAGE_ATTRIBUTE,
             '#taskToken': TASK_TOKEN_ATTRIBUTE,
             '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
+            '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
             '#order': 'order',
             '#version': 'version',
           },
@@ -230,13 +232,15 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         TableName: targets.tableName,
         // shared/table.ts keys.order
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
-        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage',
+        // A signal still stored on the order is the one that brought the execution here.
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
         // The order may have moved before the wait began; then nobody would signal this token.
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: {
           '#stage': ORDER_STAGE_ATTRIBUTE,
           '#taskToken': TASK_TOKEN_ATTRIBUTE,
           '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
+          '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
         },
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
         ...versionCheck,

@@ -349,7 +349,7 @@ describe('webhook delivery', () => {
 });
 
 describe('event sources', () => {
-  it('feeds the events function only inserted history events from the table stream, retrying from the failed record', () => {
+  it('feeds the events function only inserted history events and orders carrying a signal, retrying from the failed record', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(stack.eventsFunction.function) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.table), 'StreamArn'] },
@@ -361,6 +361,17 @@ describe('event sources', () => {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
               dynamodb: { NewImage: { entity: { S: ['event'] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: {
+                NewImage: {
+                  entity: { S: ['order'] },
+                  pendingSignal: { M: { token: { S: [{ exists: true }] } } },
+                },
+              },
             }),
           },
         ],

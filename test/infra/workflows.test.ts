@@ -21,6 +21,7 @@ let workflows: Workflows;
 let table: OrdersData['table'];
 let taskFunction: LambdaFunction;
 let apiFunction: LambdaFunction;
+let eventsFunction: LambdaFunction;
 let template: Template;
 const logicalId = (construct: IConstruct) =>
   stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
@@ -38,8 +39,10 @@ beforeAll(() => {
     });
   taskFunction = standIn('TaskFunction');
   apiFunction = standIn('ApiFunction');
+  eventsFunction = standIn('EventsFunction');
   workflows = new Workflows(stack, 'Workflows', { table, taskFunction });
   workflows.allowApiToRunWorkflows(apiFunction);
+  workflows.allowToSignalWorkflows(eventsFunction);
   new Observability(stack, 'Observability').monitorStateMachine(
     'DefaultWorkflow',
     workflows.defaultStateMachine,
@@ -129,12 +132,28 @@ describe('what the api function may do with state machines', () => {
 
   it('starts executions and sends task tokens only to this stack’s state machines', () => {
     for (const action of ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure']) {
-      const statement = allowStatements(template).find(({ statement }) =>
-        [statement.Action].flat().includes(action),
+      const statement = allowStatements(template).find(
+        ({ statement, roles }) =>
+          [statement.Action].flat().includes(action) &&
+          roles.includes(logicalId(apiFunction.role as IConstruct)),
       );
       expect(statement?.roles, action).toEqual([logicalId(apiFunction.role as IConstruct)]);
       expect(JSON.stringify(statement?.statement.Resource), action).toContain(stateMachinePrefix);
     }
+  });
+
+  it('lets the events function send task tokens to this stack’s state machines, and do nothing else with them', () => {
+    const statements = allowStatements(template).filter(({ roles }) =>
+      roles.includes(logicalId(eventsFunction.role as IConstruct)),
+    );
+    const stateActions = statements.flatMap(({ statement }) =>
+      [statement.Action].flat().filter((action) => String(action).startsWith('states:')),
+    );
+    expect(stateActions).toEqual(['states:SendTaskSuccess']);
+    const signalling = statements.find(({ statement }) =>
+      [statement.Action].flat().includes('states:SendTaskSuccess'),
+    );
+    expect(JSON.stringify(signalling?.statement.Resource)).toContain(stateMachinePrefix);
   });
 
   it('creates, updates and publishes only state machines named with the stack prefix', () => {
@@ -178,15 +197,20 @@ describe('what the api function may do with state machines', () => {
     ]);
   });
 
-  it('is the only principal that may start executions or send task tokens', () => {
+  it('is the only principal that may start executions, and sends task tokens with the events function alone', () => {
     const anyStateMachine = 'orderflow-';
-    const principals = allowStatements(template)
-      .filter(({ statement }) =>
-        [statement.Action].flat().some((action) => /^states:(StartExecution|SendTask)/.test(action)),
-      )
-      .filter(({ statement }) => JSON.stringify(statement.Resource).includes(anyStateMachine))
-      .flatMap(({ roles }) => roles);
-    expect([...new Set(principals)]).toEqual([logicalId(apiFunction.role as IConstruct)]);
+    const principals = (pattern: RegExp) => [
+      ...new Set(
+        allowStatements(template)
+          .filter(({ statement }) => [statement.Action].flat().some((action) => pattern.test(action)))
+          .filter(({ statement }) => JSON.stringify(statement.Resource).includes(anyStateMachine))
+          .flatMap(({ roles }) => roles),
+      ),
+    ];
+    expect(principals(/^states:StartExecution/)).toEqual([logicalId(apiFunction.role as IConstruct)]);
+    expect(principals(/^states:SendTask/).sort()).toEqual(
+      [logicalId(apiFunction.role as IConstruct), logicalId(eventsFunction.role as IConstruct)].sort(),
+    );
   });
 });
 

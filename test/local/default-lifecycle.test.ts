@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { TABLE_NAME } from '../../local/stack.js';
+import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
+import { DynamoOrderStore } from '../../shared/store/dynamodb/order-store.js';
 import { eventually } from '../support/eventually.js';
 import { sampleOrder, useStack } from '../support/stack.js';
 
@@ -103,6 +106,41 @@ describe('orders moved the moment they are created', () => {
       await eventually(`the actions of ${id}`, async () =>
         (await order(id, apiKey)).actions.state === 'succeeded' ? true : undefined,
       );
+    }
+  });
+});
+
+describe('a signal that could not be sent after its transition committed', () => {
+  it('still reaches the execution, sent again from the table stream', async () => {
+    const { apiKey, tenantId } = await api.newTenant('Lost signal');
+    const created = await api.call('/v1/orders', { method: 'POST', key: apiKey, body: sampleOrder });
+    const { id } = created.body;
+    // The execution parks in preliminary first, so the transition owes it a signal.
+    const orders = new DynamoOrderStore(
+      createDocumentClient({ tableName: TABLE_NAME, endpoint: api.stack.dynamo.endpoint, region: 'local' }),
+      TABLE_NAME,
+    );
+    await eventually('the preliminary wait', async () => (await orders.get(tenantId, id))?.taskToken);
+    const engine = api.stack.engine;
+    const send = engine.signal.bind(engine);
+    let unreachable = true;
+    const signal = vi.spyOn(engine, 'signal').mockImplementation(async (token, output) => {
+      if (unreachable) throw new Error('Step Functions unreachable');
+      return send(token, output);
+    });
+    try {
+      // Every attempt the API makes right after the commit fails.
+      expect((await move(id, { to: 'submitted' }, apiKey)).status).toBe(200);
+      const failedAttempts = signal.mock.calls.length;
+      expect(failedAttempts).toBeGreaterThanOrEqual(3);
+      unreachable = false;
+      expect((await move(id, { to: 'confirmed' }, apiKey)).status).toBe(200);
+      // Only an execution that left preliminary runs the confirmed stage's actions.
+      await eventually('the confirmed stage actions', async () =>
+        (await order(id, apiKey)).actions.state === 'succeeded' ? true : undefined,
+      );
+    } finally {
+      signal.mockRestore();
     }
   });
 });

@@ -6,17 +6,16 @@ import {
   type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../ids.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
 import { keys } from '../../table.js';
 import {
   ORDER_STAGE_ATTRIBUTE,
+  PENDING_SIGNAL_ATTRIBUTE,
   TASK_TOKEN_ATTRIBUTE,
   TASK_TOKEN_STAGE_ATTRIBUTE,
 } from '../../workflow/task-payloads.js';
-import { ConflictError } from '../errors.js';
 import { IDEMPOTENCY_RETENTION_S } from '../idempotency-store.js';
 import type {
   IdempotencyCompletion,
@@ -80,7 +79,9 @@ function recordOf(item: Record<string, unknown>): OrderRecord {
     ...(item[TASK_TOKEN_STAGE_ATTRIBUTE]
       ? { taskTokenStage: item[TASK_TOKEN_STAGE_ATTRIBUTE] as string }
       : {}),
-    ...(item.pendingSignal ? { pendingSignal: item.pendingSignal as PendingSignal } : {}),
+    ...(item[PENDING_SIGNAL_ATTRIBUTE]
+      ? { pendingSignal: item[PENDING_SIGNAL_ATTRIBUTE] as PendingSignal }
+      : {}),
     actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item.attempt as number | undefined) ?? 0,
     halted: item.halted === true,
@@ -170,7 +171,7 @@ export class DynamoOrderStore implements OrderStore {
     const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
     const assignments = Object.entries({
       ...item,
-      ...(change.signal ? { pendingSignal: change.signal } : {}),
+      ...(change.signal ? { [PENDING_SIGNAL_ATTRIBUTE]: change.signal } : {}),
       ...(actionResults ? { actionResults } : {}),
       ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
       ...(change.enterStage ? { stageEnteredAt: next.updatedAt } : {}),
@@ -219,26 +220,6 @@ export class DynamoOrderStore implements OrderStore {
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written.map(stripKeys);
-  }
-
-  async clearSignal(tenantId: string, orderId: string, token: string): Promise<void> {
-    try {
-      await storeCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.order(tenantId, orderId),
-            UpdateExpression: 'REMOVE pendingSignal',
-            ConditionExpression: 'pendingSignal.#token = :token',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':token': token },
-          }),
-        ),
-      );
-    } catch (error) {
-      // A newer signal replaced it: that one is still owed.
-      if (!(error instanceof ConflictError)) throw error;
-    }
   }
 
   /**

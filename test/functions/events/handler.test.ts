@@ -73,6 +73,38 @@ const orderModify = {
 
 const removal = { ...orderModify, eventID: 'id-removal', eventName: 'REMOVE' as const };
 
+const noSignals = {
+  signal: async () => {
+    throw new Error('no signal expected');
+  },
+};
+
+/** An order item's change as the stream reports it, storing `signal` (and holding `before`). */
+function orderChange(signal?: string, before?: string) {
+  const image = (token?: string) => ({
+    pk: { S: 'T#ten_1#O#ord_1' },
+    sk: { S: 'ORDER' },
+    entity: { S: 'order' },
+    ...(token
+      ? {
+          pendingSignal: {
+            M: {
+              token: { S: token },
+              output: {
+                M: { stage: { S: 'submitted' }, entry: { N: '2' }, version: { N: '1e21' } },
+              },
+            },
+          },
+        }
+      : {}),
+  });
+  return {
+    ...orderModify,
+    eventID: `id-${signal}`,
+    dynamodb: { ...orderModify.dynamodb, NewImage: image(signal), OldImage: image(before) },
+  };
+}
+
 function fanOut(publish: (event: CommittedEvent, batch?: SubscriptionsOfBatch) => Promise<number>) {
   return { publish: vi.fn(publish) } as unknown as WebhookFanOut & { publish: ReturnType<typeof vi.fn> };
 }
@@ -83,7 +115,7 @@ describe('the events function', () => {
     const event: DynamoDBStreamEvent = {
       Records: [eventInsert(1, 'order.created'), orderModify, eventInsert(2), removal],
     };
-    const result = await createEventsHandler(target)(event, context);
+    const result = await createEventsHandler(target, noSignals)(event, context);
     expect(result).toEqual({ batchItemFailures: [] });
     // One batch shares one read of each tenant's subscriptions.
     expect(new Set(target.publish.mock.calls.map(([, batch]) => batch)).size).toBe(1);
@@ -113,8 +145,46 @@ describe('the events function', () => {
       return 1;
     });
     const event: DynamoDBStreamEvent = { Records: [eventInsert(1), eventInsert(2), eventInsert(3)] };
-    const result = await createEventsHandler(target)(event, context);
+    const result = await createEventsHandler(target, noSignals)(event, context);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '100000000000000000002' }] });
     expect(target.publish).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends the signal a change stored on an order once, when the change that stored it comes by', async () => {
+    const sent: unknown[][] = [];
+    const signals = { signal: vi.fn(async (...args: unknown[]) => void sent.push(args)) };
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        orderChange('token-1'),
+        // A later write of the order still carries it: not sent again.
+        orderChange('token-1', 'token-1'),
+        orderChange('token-2', 'token-1'),
+        // The next wait removed it.
+        orderChange(undefined, 'token-2'),
+        { ...orderChange('token-3'), eventName: 'REMOVE' as const },
+      ],
+    };
+    const result = await createEventsHandler(
+      fanOut(async () => 1),
+      signals,
+    )(event, context);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([
+      ['token-1', { stage: 'submitted', entry: 2, version: 1e21 }],
+      ['token-2', { stage: 'submitted', entry: 2, version: 1e21 }],
+    ]);
+  });
+
+  it('reports a signal that could not be sent, so the stream retries from it', async () => {
+    const signals = {
+      signal: async () => {
+        throw new Error('Step Functions unavailable');
+      },
+    };
+    const event: DynamoDBStreamEvent = { Records: [eventInsert(1), orderChange('token-1'), eventInsert(2)] };
+    const target = fanOut(async () => 1);
+    const result = await createEventsHandler(target, signals)(event, context);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200000000000000000001' }] });
+    expect(target.publish).toHaveBeenCalledTimes(1);
   });
 });

@@ -91,7 +91,15 @@ describe('compileWorkflow', () => {
       Parameters: {
         TableName: 'orderflow-orders',
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        // The signal that brought the execution here has been delivered: the wait forgets it.
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
         ConditionExpression: '#stage = :stage',
+        ExpressionAttributeNames: {
+          '#stage': 'stage',
+          '#taskToken': 'taskToken',
+          '#taskTokenStage': 'taskTokenStage',
+          '#pendingSignal': 'pendingSignal',
+        },
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: 'submitted' } },
       },
       Catch: [
