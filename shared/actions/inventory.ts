@@ -37,7 +37,8 @@ export class InventoryService {
 
 /**
  * Reserves one SKU for the order, once: the first run takes min(wanted, available) and records
- * it; any later run finds the record and takes nothing more.
+ * it; any later run finds the record (the reservation's write is conditional on there being
+ * none) and takes nothing more.
  */
 async function reserveOnce(
   store: InventoryStore,
@@ -47,8 +48,6 @@ async function reserveOnce(
   wanted: number,
   now: Date,
 ): Promise<Reservation> {
-  const existing = await store.getReservation(tenantId, orderId, sku);
-  if (existing) return existing;
   for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
     // A SKU without an inventory record has nothing available: the item is fully backordered.
     const available = (await store.get(tenantId, sku))?.available ?? 0;
@@ -61,7 +60,7 @@ async function reserveOnce(
     const result = await store.reserve(tenantId, reservation);
     if (result.status === 'reserved') return reservation;
     if (result.status === 'exists') {
-      // A concurrent run of the same action got there first; its reservation is the one.
+      // An earlier or concurrent run of the same action got there first; its reservation is the one.
       const winner = await store.getReservation(tenantId, orderId, sku);
       if (winner) return winner;
     } else {

@@ -97,17 +97,19 @@ export class WorkflowTasks {
   }
 
   /**
-   * Reads the order, checks it is still at (stage, entry), and writes the change built from
-   * that read; a concurrent client write makes it read and build again.
+   * Reads the order (unless the caller just did), checks it is still at (stage, entry), and
+   * writes the change built from that read; a concurrent client write makes it read and
+   * build again.
    */
   private async change(
     tenantId: string,
     orderId: string,
     at: { stage: string; entry: number },
     build: (record: OrderRecord, workflow: Workflow) => OrderChange,
+    known?: { record: OrderRecord; workflow: Workflow },
   ): Promise<{ record: OrderRecord; change: OrderChange }> {
     for (let attempt = 1; ; attempt++) {
-      const { record, workflow } = await this.read(tenantId, orderId);
+      const { record, workflow } = attempt === 1 && known ? known : await this.read(tenantId, orderId);
       if (record.order.stage !== at.stage || record.entry !== at.entry) {
         throw new StageConflictError(
           `Order ${orderId} is at ${record.order.stage} #${record.entry}, not ${at.stage} #${at.entry}.`,
@@ -125,7 +127,11 @@ export class WorkflowTasks {
 
   private async runActions(payload: RunActionsPayload): Promise<ExecutionState> {
     const { tenantId, orderId, stage, entry } = payload;
-    let { record } = await this.read(tenantId, orderId);
+    // Each action's write is conditional on the order as last read or written here, so a
+    // client's change in between makes that write read the order again.
+    const read = await this.read(tenantId, orderId);
+    const { workflow } = read;
+    let { record } = read;
     for (const action of payload.actions) {
       if (record.order.stage !== stage || record.entry !== entry) {
         throw new StageConflictError(`Order ${orderId} left ${stage} #${entry}.`);
@@ -140,12 +146,17 @@ export class WorkflowTasks {
         action,
         now: this.clock(),
       });
-      const written = await this.change(tenantId, orderId, { stage, entry }, (current, workflow) =>
-        this.successChange(current, workflow, action, outcome, entry),
+      const written = await this.change(
+        tenantId,
+        orderId,
+        { stage, entry },
+        (current, pinned) => this.successChange(current, pinned, action, outcome, entry),
+        { record, workflow },
       );
       record = {
         ...written.record,
         order: written.change.order,
+        lastSequence: written.record.lastSequence + written.change.events.length,
         actionResults: written.change.actionResults ?? {},
       };
     }
