@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type DynamoDBClient,
   UpdateItemCommand,
@@ -21,6 +21,11 @@ interface RunningExecution {
   done: Promise<void>;
 }
 
+/** Random token characters (base64url, so never the ':' that ends an execution's name). */
+function padding(length: number): string {
+  return length > 0 ? randomBytes(length).toString('base64url').slice(0, length) : '';
+}
+
 export interface LocalEngineOptions {
   /** DynamoDB Local, for the waits' task-token writes (the same UpdateItem Step Functions would make). */
   dynamo: DynamoDBClient;
@@ -29,6 +34,11 @@ export interface LocalEngineOptions {
   /** The compiled definition an order's workflow version runs. */
   definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
   onExecutionFailed?: (name: string, error: unknown) => void;
+  /**
+   * Measurement only: tokens as long as this, like Step Functions' own (600–700 characters),
+   * so the order items that carry one have the size, and cost the write units, they have on AWS.
+   */
+  taskTokenLength?: number;
 }
 
 /**
@@ -65,6 +75,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const definition = await this.options.definitionOf(execution.tenantId, execution.workflowVersion);
     const name = executionName(execution.orderId, execution.attempt);
     const machine = this.machineFor(definition);
+    const tokenLength = this.options.taskTokenLength ?? 0;
     const run = machine.run(execution.state as never, {
       overrides: { taskResourceLocalHandlers: this.handlersFor(definition) as never },
       context: {
@@ -72,7 +83,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         // A fresh token each time a state reads it, as Step Functions gives each task its own.
         Task: {
           get Token() {
-            return `${name}:${randomUUID()}`;
+            const token = `${name}:${randomUUID()}`;
+            return token + padding(tokenLength - token.length);
           },
         },
       } as never,

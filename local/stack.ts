@@ -52,6 +52,8 @@ export interface StackOptions {
   localOnlyCapacity?: CapacityCollector;
   /** Measurement only: counts what would be Lambda invocations on AWS. */
   invocations?: LocalInvocations;
+  /** Measurement only: task tokens as long as Step Functions' (see LocalEngineOptions). */
+  taskTokenLength?: number;
   /** DynamoDB Local's port (default: a free one); fixed, so `restartDatabase()` comes back where the clients look. */
   dynamoPort?: number;
 }
@@ -146,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       runTask,
       definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
       onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
+      ...(options.taskTokenLength ? { taskTokenLength: options.taskTokenLength } : {}),
     });
     stoppers.push(async () => {
       await engine.shutdown();
