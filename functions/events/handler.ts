@@ -5,7 +5,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { executionState } from '../../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
+import { recordOf } from '../../shared/store/dynamodb/order-store.js';
 import type { PendingSignal } from '../../shared/store/order-store.js';
 import type { CommittedEvent, SubscriptionsOfBatch, WebhookFanOut } from '../../shared/webhooks/fan-out.js';
 import { PENDING_SIGNAL_ATTRIBUTE } from '../../shared/workflow/task-payloads.js';
@@ -46,13 +48,15 @@ function storedSignalOf(image: Image | undefined): Image | undefined {
  */
 export function signalStoredBy(record: DynamoDBRecord): PendingSignal | undefined {
   if (record.eventName === 'REMOVE') return undefined;
-  const stored = storedSignalOf(record.dynamodb?.NewImage as Image | undefined);
-  const token = stored?.token?.S;
-  if (!stored || !token) return undefined;
+  const image = record.dynamodb?.NewImage as Image | undefined;
+  const token = storedSignalOf(image)?.token?.S;
+  if (!image || !token) return undefined;
   if (storedSignalOf(record.dynamodb?.OldImage as Image | undefined)?.token?.S === token) return undefined;
   // Numbers as the document client reads them: JS numbers, even beyond 2^53.
-  const signal = unmarshall(stored, { wrapNumbers: (value: string) => Number(value) });
-  return { token, output: signal.output as Record<string, unknown> };
+  const item = unmarshall(image, { wrapNumbers: (value: string) => Number(value) });
+  // The record is the change that stored the signal, so its order is the state the signal carries.
+  const { order, entry } = recordOf(item);
+  return { token, output: { ...executionState(item.tenantId as string, order, entry) } };
 }
 
 /** True for the records the events function is invoked for on AWS (its event source filter). */

@@ -6,7 +6,7 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
-/** A signal owed to the order's execution, kept on the order until the execution waits again. */
+/** A signal owed to the order's execution: the wait's token and the execution's next state. */
 export interface PendingSignal {
   token: string;
   output: Record<string, unknown>;
@@ -24,7 +24,6 @@ export interface OrderRecord {
   /** Written by the execution while it waits in `taskTokenStage` for a manual transition. */
   taskToken?: string;
   taskTokenStage?: string;
-  pendingSignal?: PendingSignal;
   /** What the current stage entry's actions did, by action id. */
   actionResults: Record<string, ActionResult>;
   /** Counts the order's executions: 0 for the first, then retries and migrations. */
@@ -46,9 +45,10 @@ export interface OrderChange {
   /** The order enters a (new) stage: the entry counter moves on and the wait's token is spent. */
   enterStage?: boolean;
   /**
-   * Stored with the change and delivered after it commits (again from the table's stream,
-   * should that fail); the next wait's write removes it. It spends the wait's stored token, so
-   * no later change signals the same wait again.
+   * Delivered after the change commits. Its token is stored with the change (the output is the
+   * changed order's execution state, so the stream re-sends it from the order itself); the next
+   * wait's write removes it. It spends the wait's stored token, so no later change signals the
+   * same wait again.
    */
   signal?: PendingSignal;
   /** Replaces the action results (a new stage entry starts with none). */

@@ -27,6 +27,7 @@ import type {
   PendingSignal,
 } from '../order-store.js';
 import { storeCall } from './client.js';
+import { eventItem, eventOf, numberedEvents } from './history-events.js';
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
@@ -52,25 +53,8 @@ function orderItem(tenantId: string, order: Order, lastSequence: number, entry: 
   };
 }
 
-function eventItems(tenantId: string, order: Order, firstSequence: number, events: NewEvent[], now: string) {
-  return events.map((event, index): OrderEvent & Record<string, unknown> => {
-    const sequence = firstSequence + index;
-    return {
-      ...keys.orderEvent(tenantId, order.id, sequence),
-      entity: 'event',
-      tenantId,
-      id: newId('evt'),
-      type: event.type,
-      sequence,
-      orderId: order.id,
-      timestamp: now,
-      actor: event.actor,
-      data: { ...event.data, sequence },
-    };
-  });
-}
-
-function recordOf(item: Record<string, unknown>): OrderRecord {
+/** An order item as stored (read from the table or from its stream) as the record it holds. */
+export function recordOf(item: Record<string, unknown>): OrderRecord {
   return {
     order: item.order as Order,
     lastSequence: item.lastSequence as number,
@@ -79,19 +63,11 @@ function recordOf(item: Record<string, unknown>): OrderRecord {
     ...(item[TASK_TOKEN_STAGE_ATTRIBUTE]
       ? { taskTokenStage: item[TASK_TOKEN_STAGE_ATTRIBUTE] as string }
       : {}),
-    ...(item[PENDING_SIGNAL_ATTRIBUTE]
-      ? { pendingSignal: item[PENDING_SIGNAL_ATTRIBUTE] as PendingSignal }
-      : {}),
     actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item.attempt as number | undefined) ?? 0,
     halted: item.halted === true,
     stageEnteredAt: (item.stageEnteredAt as string | undefined) ?? (item.order as Order).createdAt,
   };
-}
-
-function stripKeys(item: Record<string, unknown>): OrderEvent {
-  const { pk: _pk, sk: _sk, entity: _entity, tenantId: _tenantId, ...event } = item;
-  return event as OrderEvent;
 }
 
 /** Marks the claimed key done with its response, in the same transaction as the change it answers. */
@@ -129,7 +105,7 @@ export class DynamoOrderStore implements OrderStore {
     events: NewEvent[],
     idempotency?: IdempotencyCompletion,
   ): Promise<OrderEvent[]> {
-    const written = eventItems(tenantId, order, 1, events, order.createdAt);
+    const written = numberedEvents(order, 1, events, order.createdAt);
     const items: TransactItem[] = [
       {
         Put: {
@@ -138,13 +114,17 @@ export class DynamoOrderStore implements OrderStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...written.map((Item) => ({
-        Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      ...written.map((event) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: eventItem(tenantId, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       })),
       ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
-    return written.map(stripKeys);
+    return written;
   }
 
   async get(tenantId: string, orderId: string): Promise<OrderRecord | undefined> {
@@ -163,7 +143,7 @@ export class DynamoOrderStore implements OrderStore {
 
   async update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]> {
     const next = change.order;
-    const written = eventItems(tenantId, next, current.lastSequence + 1, change.events, next.updatedAt);
+    const written = numberedEvents(next, current.lastSequence + 1, change.events, next.updatedAt);
     const entry = change.enterStage ? current.entry + 1 : current.entry;
     const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
     const names: Record<string, string> = { '#version': 'version', '#entry': 'entry' };
@@ -171,7 +151,8 @@ export class DynamoOrderStore implements OrderStore {
     const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
     const assignments = Object.entries({
       ...item,
-      ...(change.signal ? { [PENDING_SIGNAL_ATTRIBUTE]: change.signal } : {}),
+      // The token alone: the stream rebuilds the signal's output from the order it is stored with.
+      ...(change.signal ? { [PENDING_SIGNAL_ATTRIBUTE]: { token: change.signal.token } } : {}),
       ...(actionResults ? { actionResults } : {}),
       ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
       ...(change.enterStage ? { stageEnteredAt: next.updatedAt } : {}),
@@ -213,13 +194,17 @@ export class DynamoOrderStore implements OrderStore {
           ExpressionAttributeValues: values,
         },
       },
-      ...written.map((Item) => ({
-        Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      ...written.map((event) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: eventItem(tenantId, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       })),
       ...(change.idempotency ? [idempotencyCompletion(this.tableName, tenantId, change.idempotency)] : []),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
-    return written.map(stripKeys);
+    return written;
   }
 
   /**
@@ -339,6 +324,6 @@ export class DynamoOrderStore implements OrderStore {
       ),
     );
     const items = result.Items ?? [];
-    return { events: items.slice(0, limit).map(stripKeys), hasMore: items.length > limit };
+    return { events: items.slice(0, limit).map(eventOf), hasMore: items.length > limit };
   }
 }

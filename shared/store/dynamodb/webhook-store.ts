@@ -18,6 +18,7 @@ import {
   type WebhookStore,
 } from '../webhook-store.js';
 import { storeCall } from './client.js';
+import { eventOf } from './history-events.js';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
@@ -225,9 +226,7 @@ export class DynamoWebhookStore implements WebhookStore {
         new GetCommand({ TableName: this.tableName, Key: keys.orderEvent(tenantId, orderId, sequence) }),
       ),
     );
-    if (!Item) return undefined;
-    const { tenantId: _tenantId, ...event } = withoutKeys<OrderEvent & { tenantId: string }>(Item);
-    return event;
+    return Item ? eventOf(Item) : undefined;
   }
 
   private async query(pk: string, prefix: string, limit: number, after?: PageKey) {

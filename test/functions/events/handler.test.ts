@@ -1,11 +1,16 @@
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventsHandler } from '../../../functions/events/handler.js';
+import { newOrder } from '../../../shared/orders/order.js';
+import { CreateOrderRequest } from '../../../shared/orders/schema.js';
+import { executionState } from '../../../shared/orders/transitions.js';
 import type {
   CommittedEvent,
   SubscriptionsOfBatch,
   WebhookFanOut,
 } from '../../../shared/webhooks/fan-out.js';
+import { sampleOrder } from '../../support/sample-order.js';
 
 const context = { functionName: 'orderflow-events', awsRequestId: 'req-1' } as Context;
 const arn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow/stream/2026-11-26T10:00:00.000';
@@ -79,25 +84,36 @@ const noSignals = {
   },
 };
 
+/** An order that moved to submitted, with a total beyond 2^53. */
+const submitted = {
+  ...newOrder({
+    request: CreateOrderRequest.parse(sampleOrder),
+    stage: 'preliminary',
+    workflowVersion: 0,
+    now: new Date('2026-11-26T10:00:00.000Z'),
+  }),
+  stage: 'submitted',
+  version: 2,
+};
+submitted.totals = { ...submitted.totals, grand: 1e21 };
+
 /** An order item's change as the stream reports it, storing `signal` (and holding `before`). */
 function orderChange(signal?: string, before?: string) {
-  const image = (token?: string) => ({
-    pk: { S: 'T#ten_1#O#ord_1' },
-    sk: { S: 'ORDER' },
-    entity: { S: 'order' },
-    ...(token
-      ? {
-          pendingSignal: {
-            M: {
-              token: { S: token },
-              output: {
-                M: { stage: { S: 'submitted' }, entry: { N: '2' }, version: { N: '1e21' } },
-              },
-            },
-          },
-        }
-      : {}),
-  });
+  const image = (token?: string) =>
+    marshall(
+      {
+        pk: 'T#ten_1#O#ord_1',
+        sk: 'ORDER',
+        entity: 'order',
+        tenantId: 'ten_1',
+        stage: submitted.stage,
+        entry: 2,
+        lastSequence: 2,
+        order: submitted,
+        ...(token ? { pendingSignal: { token } } : {}),
+      },
+      { allowImpreciseNumbers: true, removeUndefinedValues: true },
+    ) as Record<string, AttributeValue>;
   return {
     ...orderModify,
     eventID: `id-${signal}`,
@@ -169,9 +185,12 @@ describe('the events function', () => {
       signals,
     )(event, context);
     expect(result).toEqual({ batchItemFailures: [] });
+    // The order the change stored is the execution's next state.
+    const next = executionState('ten_1', submitted, 2);
+    expect(next.order.totals.grand).toBe(1e21);
     expect(sent).toEqual([
-      ['token-1', { stage: 'submitted', entry: 2, version: 1e21 }],
-      ['token-2', { stage: 'submitted', entry: 2, version: 1e21 }],
+      ['token-1', next],
+      ['token-2', next],
     ]);
   });
 
