@@ -15,6 +15,7 @@ import {
 } from '../idempotency-store.js';
 import type { StoredResponse } from '../order-store.js';
 import { storeCall } from './client.js';
+import { pack, unpack } from './packing.js';
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -78,7 +79,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       requestHash: Item.requestHash as string,
       state: Item.state as IdempotencyRecord['state'],
       owner: Item.owner as string,
-      ...(Item.response ? { response: Item.response as StoredResponse } : {}),
+      ...(Item.response ? { response: unpack<StoredResponse>(Item.response) } : {}),
     };
   }
 
@@ -96,7 +97,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
               ':owner': owner,
               ':pending': 'pending',
               ':done': 'done',
-              ':response': response,
+              ':response': pack(response),
               ':expiresAt': Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_S,
             },
           }),

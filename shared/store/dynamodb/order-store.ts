@@ -28,6 +28,7 @@ import type {
 } from '../order-store.js';
 import { storeCall } from './client.js';
 import { eventItem, eventOf, numberedEvents } from './history-events.js';
+import { pack } from './packing.js';
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
@@ -86,7 +87,7 @@ function idempotencyCompletion(
       ExpressionAttributeValues: {
         ':owner': completion.owner,
         ':done': 'done',
-        ':response': completion.response,
+        ':response': pack(completion.response),
         ':expiresAt': Math.floor(Date.now() / 1000) + IDEMPOTENCY_RETENTION_S,
       },
     },

@@ -1,9 +1,10 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 
 /**
- * Bulky JSON stored as one compressed binary attribute. DynamoDB bills writes per started
- * kilobyte of the item: an order snapshot of ~0.9 KB packs into ~0.45 KB, which keeps a history
- * event within one write unit. Nothing queries or filters on what is packed.
+ * Bulky JSON (order snapshots, replayable responses) stored as one compressed binary
+ * attribute. DynamoDB bills writes per started kilobyte of the item: an order snapshot of
+ * ~0.9 KB packs into ~0.45 KB, which keeps a history event within one write unit. Nothing
+ * queries or filters on what is packed.
  */
 export function pack(value: unknown): Uint8Array {
   const json = Buffer.from(JSON.stringify(value));
