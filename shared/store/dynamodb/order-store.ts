@@ -7,7 +7,6 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../../ids.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
 import { keys } from '../../table.js';
 import {
@@ -24,7 +23,6 @@ import type {
   OrderRecord,
   OrderStore,
   PageKey,
-  PendingSignal,
 } from '../order-store.js';
 import { storeCall } from './client.js';
 import { eventItem, eventOf, numberedEvents } from './history-events.js';
