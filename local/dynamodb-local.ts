@@ -58,6 +58,11 @@ export async function startDynamoDbLocal(options: {
     );
   }
   const port = options.port ?? (await freePort());
+  // Something else listening there would pass the readiness check below for us, and the stack
+  // would quietly use another database (a test's restart on its old port, taken meanwhile).
+  if (await accepts(port)) {
+    throw new DynamoDbLocalError(`Port ${port} is already in use; DynamoDB Local cannot listen on it.`);
+  }
   const jars = jarDirectory();
   const args = [
     `-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`,

@@ -1,13 +1,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamodb-local.js';
 import { sampleOrder, useStack } from '../support/stack.js';
 import { LONG } from './support.js';
 
+/**
+ * The database comes back on the port it left, so no other test may be handed that port
+ * meanwhile: one below the ephemeral range (32768 and up), which binding port 0 never gives.
+ */
+async function portBelowEphemeralRange(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-dbloss-'));
-const api = useStack({ inMemory: false, dataDir, dynamoPort: await freePort() });
+const api = useStack({ inMemory: false, dataDir, dynamoPort: await portBelowEphemeralRange() });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const CLIENTS = 8;
