@@ -56,7 +56,7 @@ export function signalStoredBy(record: DynamoDBRecord): PendingSignal | undefine
   const item = unmarshall(image, { wrapNumbers: (value: string) => Number(value) });
   // The record is the change that stored the signal, so its order is the state the signal carries.
   const { order, entry } = recordOf(item);
-  return { token, output: { ...executionState(item.tenantId as string, order, entry) } };
+  return { token, output: executionState(item.tenantId as string, order, entry) };
 }
 
 /** True for the records the events function is invoked for on AWS (its event source filter). */
@@ -88,7 +88,7 @@ export function createEventsHandler(fanOut: WebhookFanOut, signals: Pick<Workflo
       if (!committed && !signal) continue;
       try {
         if (committed) await fanOut.publish(committed, subscriptions);
-        else if (signal) await signals.signal(signal.token, signal.output as never);
+        else if (signal) await signals.signal(signal.token, signal.output);
       } catch (error) {
         logger.error('Handling a stream record failed; the stream will retry from it', {
           error: error as Error,

@@ -214,7 +214,7 @@ export class OrderService {
         record.taskToken && record.taskTokenStage === record.order.stage
           ? {
               token: record.taskToken,
-              output: { ...executionState(principal.tenantId, plan.order, record.entry + 1) },
+              output: executionState(principal.tenantId, plan.order, record.entry + 1),
             }
           : undefined;
       // An execution that stopped on a failed action cannot be signalled: a new one takes over.
@@ -395,7 +395,7 @@ export class OrderService {
   private async deliverSignal(signal: PendingSignal): Promise<void> {
     for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
       try {
-        await this.engine.signal(signal.token, signal.output as never);
+        await this.engine.signal(signal.token, signal.output);
         return;
       } catch (error) {
         if (attempt === SIGNAL_ATTEMPTS) this.onSignalError(error);
@@ -440,5 +440,5 @@ function recheckSignal(
 ): PendingSignal | undefined {
   if (!record.taskToken || record.taskTokenStage !== record.order.stage) return undefined;
   if (!rechecksOnChange(stageOf(workflow, record.order.stage))) return undefined;
-  return { token: record.taskToken, output: { ...executionState(tenantId, changed, record.entry) } };
+  return { token: record.taskToken, output: executionState(tenantId, changed, record.entry) };
 }

@@ -1,4 +1,5 @@
 import type { Actor, ListOrdersQuery, Order, OrderEvent } from '../orders/schema.js';
+import type { ExecutionState } from '../workflow/task-payloads.js';
 
 export interface NewEvent {
   type: string;
@@ -9,7 +10,7 @@ export interface NewEvent {
 /** A signal owed to the order's execution: the wait's token and the execution's next state. */
 export interface PendingSignal {
   token: string;
-  output: Record<string, unknown>;
+  output: ExecutionState;
 }
 
 /** The stored order with what the store keeps beside it. */
