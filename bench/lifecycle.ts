@@ -19,7 +19,7 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { startStack, TABLE_NAME } from '../local/stack.js';
 import { newLocalInvocations } from '../local/webhooks.js';
-import { type CapacityCollector, newCapacityCollector } from '../shared/store/dynamodb/client.js';
+import { type CapacityCollector, newCapacityCollector } from '../shared/adapters/dynamodb/client.js';
 import { sampleOrder } from '../test/support/sample-order.js';
 
 const { values } = parseArgs({

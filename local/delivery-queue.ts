@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { storeCall } from '../shared/store/dynamodb/client.js';
-import { ConflictError } from '../shared/store/errors.js';
+import { storeCall } from '../shared/adapters/dynamodb/client.js';
+import { ConflictError } from '../shared/errors.js';
 import { keys } from '../shared/table.js';
 import type { DeliveryMessage, DeliveryQueue } from '../shared/webhooks/delivery-queue.js';
 

@@ -1,6 +1,6 @@
+import type { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
 import { executionState, stageOf } from '../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
-import type { DynamoOrderStore } from '../shared/store/dynamodb/order-store.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 
 /**

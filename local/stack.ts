@@ -9,16 +9,16 @@ import { createApiHandler } from '../functions/api/handler.js';
 import { wireApi } from '../functions/api/wiring.js';
 import { createAuthorizer } from '../functions/authorizer/handler.js';
 import { wireTasks } from '../functions/workflow-task/wiring.js';
-import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
-import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import {
   type CapacityCollector,
   collectCapacity,
   createDocumentClient,
-} from '../shared/store/dynamodb/client.js';
-import { ensureTable } from '../shared/store/dynamodb/create-table.js';
-import { DynamoOrderStore } from '../shared/store/dynamodb/order-store.js';
-import { DynamoTenantStore } from '../shared/store/dynamodb/tenant-store.js';
+} from '../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
+import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
+import { DynamoTenantStore } from '../shared/adapters/dynamodb/tenant-store.js';
+import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
+import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';

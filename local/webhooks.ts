@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEventsHandler, passesEventSourceFilter } from '../functions/events/handler.js';
-import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
 import {
   type CapacityCollector,
   createDocumentClient,
   type DynamoConfig,
-} from '../shared/store/dynamodb/client.js';
-import { DynamoWebhookStore } from '../shared/store/dynamodb/webhook-store.js';
+} from '../shared/adapters/dynamodb/client.js';
+import { DynamoWebhookStore } from '../shared/adapters/dynamodb/webhook-store.js';
+import { AesGcmSecretBox } from '../shared/adapters/node/aes-gcm-secret-box.js';
+import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
 import { DeliveryWorker } from '../shared/webhooks/delivery-worker.js';
 import { WebhookFanOut } from '../shared/webhooks/fan-out.js';
 import { defaultRetryScheduleMs, parseRetrySchedule } from '../shared/webhooks/retry-schedule.js';
-import { AesGcmSecretBox } from '../shared/webhooks/secret-box.js';
 import { LocalDeliveryQueue } from './delivery-queue.js';
 import { startStreamPoller } from './stream-poller.js';
 

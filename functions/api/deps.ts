@@ -1,12 +1,12 @@
 import type { InventoryService } from '../../shared/actions/inventory.js';
+import type { LaborTaskStore } from '../../shared/actions/labor-task-store.js';
+import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-store.js';
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
+import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
-import type { IdempotencyStore } from '../../shared/store/idempotency-store.js';
-import type { LaborTaskStore } from '../../shared/store/labor-task-store.js';
-import type { PurchaseOrderStore } from '../../shared/store/purchase-order-store.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';

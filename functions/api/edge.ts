@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-keys.js';
+import { ConflictError, StoreUnavailableError } from '../../shared/errors.js';
 import type { ApiResponse } from '../../shared/http/request.js';
 import type { RouteDefinition } from '../../shared/http/routes.js';
 import { canonicalJson } from '../../shared/json.js';
+import type { StoredResponse } from '../../shared/orders/order-store.js';
 import { type Problem, ProblemError, problems } from '../../shared/problem.js';
-import { ConflictError, StoreUnavailableError } from '../../shared/store/errors.js';
-import type { StoredResponse } from '../../shared/store/order-store.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import type { AuthorizerContext } from '../authorizer/handler.js';
 import type { ApiDeps } from './deps.js';

@@ -1,10 +1,10 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
+import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
+import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
-import { StepFunctionsEngine } from '../../shared/orders/step-functions-engine.js';
-import { KmsSecretBox } from '../../shared/webhooks/aws/kms-secret-box.js';
-import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
 import { env, secretString } from '../runtime.js';
 import { createApiHandler } from './handler.js';
 import { wireApi } from './wiring.js';

@@ -1,6 +1,6 @@
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
 import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
-import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
-import { DynamoTenantStore } from '../../shared/store/dynamodb/tenant-store.js';
 import { env } from '../runtime.js';
 import { createAuthorizer } from './handler.js';
 

@@ -5,10 +5,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { recordOf } from '../../shared/adapters/dynamodb/order-store.js';
+import type { PendingSignal } from '../../shared/orders/order-store.js';
 import { executionState } from '../../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
-import { recordOf } from '../../shared/store/dynamodb/order-store.js';
-import type { PendingSignal } from '../../shared/store/order-store.js';
 import type { CommittedEvent, SubscriptionsOfBatch, WebhookFanOut } from '../../shared/webhooks/fan-out.js';
 import { PENDING_SIGNAL_ATTRIBUTE } from '../../shared/workflow/task-payloads.js';
 

@@ -1,9 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { sendSignal } from '../../shared/orders/step-functions-engine.js';
-import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
-import { DynamoWebhookStore } from '../../shared/store/dynamodb/webhook-store.js';
-import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
+import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
+import { sendSignal } from '../../shared/adapters/aws/step-functions-engine.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { WebhookFanOut } from '../../shared/webhooks/fan-out.js';
 import { env } from '../runtime.js';
 import { createEventsHandler } from './handler.js';

@@ -1,9 +1,9 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
-import { DynamoWebhookStore } from '../../shared/store/dynamodb/webhook-store.js';
-import { KmsSecretBox } from '../../shared/webhooks/aws/kms-secret-box.js';
-import { SqsDeliveryQueue } from '../../shared/webhooks/aws/sqs-delivery-queue.js';
+import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
+import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { DeliveryWorker } from '../../shared/webhooks/delivery-worker.js';
 import { parseRetrySchedule } from '../../shared/webhooks/retry-schedule.js';
 import { env } from '../runtime.js';

@@ -1,10 +1,10 @@
 import { BuiltInActionRunner } from '../../shared/actions/runner.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
+import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
+import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
+import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import { WorkflowTasks } from '../../shared/orders/workflow-tasks.js';
-import { dynamoActionStores } from '../../shared/store/dynamodb/action-stores.js';
-import { createDocumentClient, type DynamoConfig } from '../../shared/store/dynamodb/client.js';
-import { DynamoOrderStore } from '../../shared/store/dynamodb/order-store.js';
-import { DynamoWorkflowStore } from '../../shared/store/dynamodb/workflow-store.js';
 import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
 
 export interface TaskConfig extends DynamoConfig {

@@ -38,7 +38,7 @@ export class OrdersData extends Construct {
 
   /**
    * Item reads and writes (transactions included) on the table, and queries on its indexes:
-   * what the stores in shared/store/dynamodb issue. No Scan, no table management.
+   * what the stores in shared/adapters/dynamodb issue. No Scan, no table management.
    */
   grantItemReadWrite(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({

@@ -31,7 +31,7 @@ export class Workflows extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.taskFunction = props.taskFunction;
-    // shared/orders/step-functions-engine.ts names tenant machines `orderflow-<tenant>`.
+    // shared/adapters/aws/step-functions-engine.ts names tenant machines `orderflow-<tenant>`.
     this.stateMachineNamePrefix = `${stack.stackName.toLowerCase()}-`;
 
     this.executionRole = new iam.Role(this, 'ExecutionRole', {

@@ -1,8 +1,8 @@
+import { ConflictError } from '../errors.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
 import type { Order } from '../orders/schema.js';
 import { problems } from '../problem.js';
-import { ConflictError } from '../store/errors.js';
-import type { InventoryStore, Reservation } from '../store/inventory-store.js';
+import type { InventoryStore, Reservation } from './inventory-store.js';
 import type { InventoryLevel, SetInventoryRequest } from './schema.js';
 
 /**

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { newId } from '../ids.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
-import type { LaborTaskStore } from '../store/labor-task-store.js';
 import { durationSeconds } from '../workflow/duration.js';
+import type { LaborTaskStore } from './labor-task-store.js';
 
 const Params = z.object({
   team: z.string(),

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { newId } from '../ids.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
-import type { InventoryStore } from '../store/inventory-store.js';
-import type { PurchaseOrderStore } from '../store/purchase-order-store.js';
+import type { InventoryStore } from './inventory-store.js';
+import type { PurchaseOrderStore } from './purchase-order-store.js';
 import type { PurchaseOrder } from './schema.js';
 
 const Params = z.object({ supplierFallback: z.string().optional() });

@@ -1,12 +1,12 @@
 import type { ActionContext, ActionOutcome, ActionRunner } from '../orders/actions.js';
-import type { InventoryStore } from '../store/inventory-store.js';
-import type { LaborTaskStore } from '../store/labor-task-store.js';
-import type { PurchaseOrderStore } from '../store/purchase-order-store.js';
 import type { HostLookup } from '../webhooks/url-safety.js';
 import { callHttpAction } from './http.js';
 import { releaseInventory, reserveInventory } from './inventory.js';
+import type { InventoryStore } from './inventory-store.js';
 import { scheduleLabor } from './labor.js';
+import type { LaborTaskStore } from './labor-task-store.js';
 import { notify } from './notify.js';
+import type { PurchaseOrderStore } from './purchase-order-store.js';
 import { createPurchaseOrders } from './purchase-orders.js';
 import type { ActionSigningSecrets } from './signing.js';
 

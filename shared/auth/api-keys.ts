@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids.js';
-import type { ApiKeyRecord, TenantStore } from '../store/tenant-store.js';
+import type { ApiKeyRecord, TenantStore } from './tenant-store.js';
 
 export interface Principal {
   tenantId: string;

@@ -1,7 +1,7 @@
 import { newId } from '../ids.js';
 import { problems } from '../problem.js';
-import type { TenantStore } from '../store/tenant-store.js';
 import { newApiKey } from './api-keys.js';
+import type { TenantStore } from './tenant-store.js';
 
 /** The role of a tenant's first key and of keys issued without one. */
 export const DEFAULT_ROLE = 'staff';

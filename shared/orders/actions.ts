@@ -1,5 +1,5 @@
-import type { NewEvent } from '../store/order-store.js';
 import type { TaskAction } from '../workflow/task-payloads.js';
+import type { NewEvent } from './order-store.js';
 import type { Order } from './schema.js';
 
 /** One onEnter action to run for one stage entry of an order. */

@@ -1,6 +1,9 @@
 import type { Principal } from '../auth/api-keys.js';
+import { ConflictError } from '../errors.js';
 import { problems } from '../problem.js';
-import { ConflictError } from '../store/errors.js';
+import { rechecksOnChange } from '../workflow/compile.js';
+import type { Workflow } from '../workflow/schema.js';
+import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
@@ -8,10 +11,7 @@ import type {
   OrderStore,
   PageKey,
   PendingSignal,
-} from '../store/order-store.js';
-import { rechecksOnChange } from '../workflow/compile.js';
-import type { Workflow } from '../workflow/schema.js';
-import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
+} from './order-store.js';
 import type {
   Actor,
   CreateOrderRequest,

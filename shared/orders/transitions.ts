@@ -1,10 +1,10 @@
 import type { Principal } from '../auth/api-keys.js';
 import { newId } from '../ids.js';
 import { ProblemError, problems } from '../problem.js';
-import type { NewEvent, OrderRecord } from '../store/order-store.js';
 import { conditionView, evaluateCondition } from '../workflow/conditions.js';
 import type { Stage, Workflow } from '../workflow/schema.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
+import type { NewEvent, OrderRecord } from './order-store.js';
 import { unmetRequirements } from './requirements.js';
 import type { Actor, Order, ShipmentRequest, TransitionRequest } from './schema.js';
 

@@ -1,5 +1,4 @@
-import { ConflictError } from '../store/errors.js';
-import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from '../store/order-store.js';
+import { ConflictError } from '../errors.js';
 import type { Workflow } from '../workflow/schema.js';
 import {
   type ActionFailedPayload,
@@ -12,6 +11,7 @@ import {
   type TaskPayload,
 } from '../workflow/task-payloads.js';
 import type { ActionOutcome, ActionRunner } from './actions.js';
+import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from './order-store.js';
 import type { Actor, Order } from './schema.js';
 import { enterStage, executionState, stageOf } from './transitions.js';
 import type { WorkflowSource } from './workflow-source.js';

@@ -1,11 +1,11 @@
 import type { OrderEvent } from '../orders/schema.js';
-import type { AttemptResult, DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
 import { type DeliveryRequest, type DeliveryResult, deliverOnce } from './deliver.js';
 import type { DeliveryMessage, DeliveryQueue } from './delivery-queue.js';
 import type { EventEnvelope } from './envelope.js';
 import { defaultRetryScheduleMs, nextAttemptAt } from './retry-schedule.js';
 import type { SecretBox } from './secret-box.js';
 import type { HostLookup } from './url-safety.js';
+import type { AttemptResult, DeliveryRecord, WebhookRecord, WebhookStore } from './webhook-store.js';
 
 export interface DeliveryWorkerOptions {
   allowLocal: boolean;

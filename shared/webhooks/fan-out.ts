@@ -1,6 +1,6 @@
-import type { DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { matchesSubscription } from './envelope.js';
+import type { DeliveryRecord, WebhookRecord, WebhookStore } from './webhook-store.js';
 
 /** A committed history event as the table's stream reports it. */
 export interface CommittedEvent {

@@ -1,12 +1,12 @@
 import { newId } from '../ids.js';
+import type { PageKey } from '../orders/order-store.js';
 import { problems } from '../problem.js';
-import type { PageKey } from '../store/order-store.js';
-import type { DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { CreateWebhookRequest, Delivery, Webhook } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { generateWebhookSecret } from './signing.js';
 import { checkUrlSyntax, type HostLookup, resolveSafeTarget } from './url-safety.js';
+import type { DeliveryRecord, WebhookRecord, WebhookStore } from './webhook-store.js';
 
 export interface WebhookServiceOptions {
   /** Lets subscriptions point at http://127.0.0.1 (local stack only). */

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/api-keys.js';
+import { ConflictError } from '../errors.js';
 import { actorOf } from '../orders/service.js';
 import type { WorkflowEngine } from '../orders/workflow-engine.js';
 import { ProblemError, problems } from '../problem.js';
-import { ConflictError } from '../store/errors.js';
-import type { WorkflowStore, WorkflowVersion } from '../store/workflow-store.js';
 import { type AslDefinition, type CompileTargets, compileWorkflow } from './compile.js';
 import type { Workflow } from './schema.js';
 import { type ValidateOptions, type ValidationResult, validateWorkflow } from './validate.js';
+import type { WorkflowStore, WorkflowVersion } from './workflow-store.js';
 
 /** The built-in default workflow as a version every tenant has (it is not stored). */
 export interface BuiltInVersion {

@@ -12,8 +12,8 @@ import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
 import { createOrderflowApp } from '../../infra/orderflow-app.js';
 import type { OrderflowStack } from '../../infra/orderflow-stack.js';
+import { createTableInput } from '../../shared/adapters/dynamodb/create-table.js';
 import { routeKey, routes } from '../../shared/http/routes.js';
-import { createTableInput } from '../../shared/store/dynamodb/create-table.js';
 import { tableDefinition } from '../../shared/table.js';
 import { allowStatements, onlyResource, rolesAllowed } from './template-queries.js';
 

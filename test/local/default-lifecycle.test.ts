@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
-import { createDocumentClient } from '../../shared/store/dynamodb/client.js';
-import { DynamoOrderStore } from '../../shared/store/dynamodb/order-store.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { eventually } from '../support/eventually.js';
 import { sampleOrder, useStack } from '../support/stack.js';
 

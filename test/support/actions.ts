@@ -3,10 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEMO_TENANT_ID, type RunningStack, TABLE_NAME } from '../../local/stack.js';
 import { BuiltInActionRunner } from '../../shared/actions/runner.js';
+import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
 import type { ActionContext } from '../../shared/orders/actions.js';
 import { newOrder } from '../../shared/orders/order.js';
 import { CreateOrderRequest, type Order } from '../../shared/orders/schema.js';
-import { dynamoActionStores } from '../../shared/store/dynamodb/action-stores.js';
 import type { TaskAction } from '../../shared/workflow/task-payloads.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PageKey } from '../../../shared/store/order-store.js';
+import type { PageKey } from '../../../shared/orders/order-store.js';
 import type { Operation } from './index.js';
 
 export const listPurchaseOrders: Operation<'listPurchaseOrders'> = async (

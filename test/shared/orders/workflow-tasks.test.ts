@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../../local/stack.js';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
+import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
 import { newOrder } from '../../../shared/orders/order.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
 import { WorkflowTasks } from '../../../shared/orders/workflow-tasks.js';
-import { createDocumentClient } from '../../../shared/store/dynamodb/client.js';
-import { DynamoOrderStore } from '../../../shared/store/dynamodb/order-store.js';
-import { DynamoWorkflowStore } from '../../../shared/store/dynamodb/workflow-store.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import { runnerFor } from '../../support/actions.js';
 import { useStack } from '../../support/stack.js';

@@ -3,14 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
-import { createDocumentClient } from '../../../shared/store/dynamodb/client.js';
-import { ensureTable } from '../../../shared/store/dynamodb/create-table.js';
-import { DynamoWebhookStore } from '../../../shared/store/dynamodb/webhook-store.js';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../../../shared/adapters/dynamodb/create-table.js';
+import { DynamoWebhookStore } from '../../../shared/adapters/dynamodb/webhook-store.js';
+import { AesGcmSecretBox } from '../../../shared/adapters/node/aes-gcm-secret-box.js';
 import { keys } from '../../../shared/table.js';
 import type { DeliveryMessage, DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
 import { DeliveryWorker } from '../../../shared/webhooks/delivery-worker.js';
 import { WebhookFanOut } from '../../../shared/webhooks/fan-out.js';
-import { AesGcmSecretBox } from '../../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../../shared/webhooks/subscriptions.js';
 import type { HostLookup } from '../../../shared/webhooks/url-safety.js';
 

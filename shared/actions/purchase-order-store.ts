@@ -1,0 +1,17 @@
+import type { PageKey } from '../orders/order-store.js';
+import type { PurchaseOrder } from './schema.js';
+
+export interface PurchaseOrderStore {
+  /**
+   * Stores the purchase order unless its (order, entry, action, supplier) already has one;
+   * answers whichever is stored, so a re-run returns the first run's purchase order.
+   */
+  createOnce(tenantId: string, purchaseOrder: PurchaseOrder): Promise<PurchaseOrder>;
+  /** Newest stage entry first. */
+  listOfOrder(
+    tenantId: string,
+    orderId: string,
+    limit: number,
+    after?: PageKey,
+  ): Promise<{ purchaseOrders: PurchaseOrder[]; lastKey?: PageKey }>;
+}

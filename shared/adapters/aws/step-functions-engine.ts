@@ -1,0 +1,124 @@
+import {
+  CreateStateMachineCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import { type ExecutionStart, executionName, type WorkflowEngine } from '../../orders/workflow-engine.js';
+import type { ExecutionState } from '../../workflow/task-payloads.js';
+
+export interface StepFunctionsEngineConfig {
+  /** `arn:aws:states:<region>:<account>:stateMachine:` — tenant machines are named under it. */
+  stateMachineArnPrefix: string;
+  /** The stack's prefix for state machine names (its IAM policies cover exactly that prefix). */
+  stateMachineNamePrefix: string;
+  /** The role tenant state machines run with (only the table and the task function). */
+  executionRoleArn: string;
+  /** The built-in default workflow's state machine, deployed by the stack. */
+  defaultStateMachineArn: string;
+}
+
+/**
+ * One Standard state machine per tenant; every published workflow version is one of its
+ * versions. The `tenant-` part keeps tenant machines apart from the stack's own (`<prefix>default`).
+ */
+export function tenantStateMachineName(namePrefix: string, tenantId: string): string {
+  return `${namePrefix}tenant-${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
+}
+
+/** The workflow engine on AWS: Step Functions, driven through its API. */
+export class StepFunctionsEngine implements WorkflowEngine {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly config: StepFunctionsEngineConfig,
+  ) {}
+
+  async deploy(
+    tenantId: string,
+    workflowVersion: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    const name = tenantStateMachineName(this.config.stateMachineNamePrefix, tenantId);
+    const versionDescription = `workflow version ${workflowVersion}`;
+    try {
+      const updated = await this.client.send(
+        new UpdateStateMachineCommand({
+          stateMachineArn: `${this.config.stateMachineArnPrefix}${name}`,
+          definition: asl,
+          publish: true,
+          versionDescription,
+        }),
+      );
+      return { executionTarget: updated.stateMachineVersionArn };
+    } catch (error) {
+      if (!(error instanceof StateMachineDoesNotExist)) throw error;
+    }
+    const created = await this.client.send(
+      new CreateStateMachineCommand({
+        name,
+        definition: asl,
+        roleArn: this.config.executionRoleArn,
+        type: 'STANDARD',
+        publish: true,
+        versionDescription,
+      }),
+    );
+    return { executionTarget: created.stateMachineVersionArn };
+  }
+
+  async start(execution: ExecutionStart): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: execution.executionTarget ?? this.config.defaultStateMachineArn,
+          name: executionName(execution.orderId, execution.attempt),
+          input: JSON.stringify(execution.state),
+        }),
+      );
+    } catch (error) {
+      // The name is the order id: a second start of the same execution is a no-op.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
+      .replace(':stateMachine:', ':execution:')
+      // A version ARN ends in :<number>; executions are named under the machine itself.
+      .replace(/:\d+$/, '');
+    try {
+      await this.client.send(
+        new StopExecutionCommand({
+          executionArn: `${machine}:${executionName(execution.orderId, execution.attempt)}`,
+          cause: 'Replaced by a newer execution of the order.',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
+  }
+
+  signal(token: string, output: ExecutionState): Promise<void> {
+    return sendSignal(this.client, token, output);
+  }
+}
+
+/** Completes a waiting task (SendTaskSuccess); what needs no more than that holds only a client. */
+export async function sendSignal(client: SFNClient, token: string, output: ExecutionState): Promise<void> {
+  try {
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+  } catch (error) {
+    // A duplicate or outdated signal: the wait it was for is over.
+    if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+      return;
+    throw error;
+  }
+}

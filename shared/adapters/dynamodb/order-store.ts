@@ -1,0 +1,328 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
+import type {
+  IdempotencyCompletion,
+  NewEvent,
+  OrderChange,
+  OrderRecord,
+  OrderStore,
+  PageKey,
+} from '../../orders/order-store.js';
+import type { Order, OrderEvent } from '../../orders/schema.js';
+import { keys } from '../../table.js';
+import {
+  ORDER_STAGE_ATTRIBUTE,
+  PENDING_SIGNAL_ATTRIBUTE,
+  TASK_TOKEN_ATTRIBUTE,
+  TASK_TOKEN_STAGE_ATTRIBUTE,
+} from '../../workflow/task-payloads.js';
+import { storeCall } from './client.js';
+import { eventItem, eventOf, numberedEvents } from './history-events.js';
+import { pack } from './packing.js';
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
+
+function orderItem(tenantId: string, order: Order, lastSequence: number, entry: number) {
+  const sortKey = `${order.createdAt}#${order.id}`;
+  const email = order.customer?.email;
+  return {
+    ...keys.order(tenantId, order.id),
+    gsi1pk: keys.ordersOfTenant(tenantId),
+    gsi1sk: sortKey,
+    gsi2pk: keys.ordersInStage(tenantId, order.stage),
+    gsi2sk: sortKey,
+    ...(email ? { gsi3pk: keys.ordersOfCustomer(tenantId, email), gsi3sk: sortKey } : {}),
+    entity: 'order',
+    tenantId,
+    // Top-level copy of the stage: the compiled wait's condition expression reads it.
+    [ORDER_STAGE_ATTRIBUTE]: order.stage,
+    lastSequence,
+    entry,
+    order,
+  };
+}
+
+/** An order item as stored (read from the table or from its stream) as the record it holds. */
+export function recordOf(item: Record<string, unknown>): OrderRecord {
+  return {
+    order: item.order as Order,
+    lastSequence: item.lastSequence as number,
+    entry: (item.entry as number | undefined) ?? 1,
+    ...(item[TASK_TOKEN_ATTRIBUTE] ? { taskToken: item[TASK_TOKEN_ATTRIBUTE] as string } : {}),
+    ...(item[TASK_TOKEN_STAGE_ATTRIBUTE]
+      ? { taskTokenStage: item[TASK_TOKEN_STAGE_ATTRIBUTE] as string }
+      : {}),
+    actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
+    attempt: (item.attempt as number | undefined) ?? 0,
+    halted: item.halted === true,
+    stageEnteredAt: (item.stageEnteredAt as string | undefined) ?? (item.order as Order).createdAt,
+  };
+}
+
+/** Marks the claimed key done with its response, in the same transaction as the change it answers. */
+function idempotencyCompletion(
+  tableName: string,
+  tenantId: string,
+  completion: IdempotencyCompletion,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.idempotency(tenantId, completion.key),
+      UpdateExpression: 'SET #state = :done, #response = :response, expiresAt = :expiresAt',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state', '#response': 'response' },
+      ExpressionAttributeValues: {
+        ':owner': completion.owner,
+        ':done': 'done',
+        ':response': pack(completion.response),
+        ':expiresAt': Math.floor(Date.now() / 1000) + IDEMPOTENCY_RETENTION_S,
+      },
+    },
+  };
+}
+
+export class DynamoOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(
+    tenantId: string,
+    order: Order,
+    events: NewEvent[],
+    idempotency?: IdempotencyCompletion,
+  ): Promise<OrderEvent[]> {
+    const written = numberedEvents(order, 1, events, order.createdAt);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: orderItem(tenantId, order, written.length, 1),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...written.map((event) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: eventItem(tenantId, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
+    ];
+    await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    return written;
+  }
+
+  async get(tenantId: string, orderId: string): Promise<OrderRecord | undefined> {
+    const { Item } = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.order(tenantId, orderId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return recordOf(Item);
+  }
+
+  async update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]> {
+    const next = change.order;
+    const written = numberedEvents(next, current.lastSequence + 1, change.events, next.updatedAt);
+    const entry = change.enterStage ? current.entry + 1 : current.entry;
+    const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
+    const names: Record<string, string> = { '#version': 'version', '#entry': 'entry' };
+    const values: Record<string, unknown> = { ':version': current.order.version, ':entry': current.entry };
+    const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
+    const assignments = Object.entries({
+      ...item,
+      // The token alone: the stream rebuilds the signal's output from the order it is stored with.
+      ...(change.signal ? { [PENDING_SIGNAL_ATTRIBUTE]: { token: change.signal.token } } : {}),
+      ...(actionResults ? { actionResults } : {}),
+      ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
+      ...(change.enterStage ? { stageEnteredAt: next.updatedAt } : {}),
+      halted: change.halted ?? (change.enterStage ? false : current.halted),
+    })
+      .filter(([field]) => field !== 'pk' && field !== 'sk')
+      .map(([field, value], index) => {
+        names[`#f${index}`] = field;
+        values[`:f${index}`] = value;
+        return `#f${index} = :f${index}`;
+      });
+    const removals = [
+      // An order that stops having an email must leave the customer index.
+      ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
+      // A new stage entry, or a signal sent with it, spends the wait's token: it may be
+      // signalled once only (a re-checked wait stores a new one when it parks again).
+      ...(change.enterStage || change.signal ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
+    ];
+    let tokenCondition = '';
+    if (change.enterStage || change.signal) {
+      names['#token'] = TASK_TOKEN_ATTRIBUTE;
+      if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
+      else {
+        values[':token'] = current.taskToken;
+        tokenCondition = ' AND #token = :token';
+      }
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.order(tenantId, next.id),
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+          // The version moves on with every change, so it alone proves nothing changed since the read;
+          // a change that signals must also see the token the read saw: a wait that parked in
+          // between would otherwise never be signalled.
+          ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
+          ExpressionAttributeNames: { ...names, '#order': 'order' },
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...written.map((event) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: eventItem(tenantId, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      ...(change.idempotency ? [idempotencyCompletion(this.tableName, tenantId, change.idempotency)] : []),
+    ];
+    await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    return written;
+  }
+
+  /**
+   * Every order of every tenant, page by page. Only the local stack uses it, to resume
+   * executions on start; on AWS executions outlive any process.
+   */
+  async *scanAll(): AsyncGenerator<{ tenantId: string; record: OrderRecord }> {
+    let startKey: PageKey | undefined;
+    do {
+      const page = await storeCall(() =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'entity = :order',
+            ExpressionAttributeValues: { ':order': 'order' },
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? [])
+        yield { tenantId: item.tenantId as string, record: recordOf(item) };
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async list(
+    tenantId: string,
+    query: {
+      stage?: string;
+      customerEmail?: string;
+      createdAfter?: string;
+      createdBefore?: string;
+      limit: number;
+    },
+    after?: PageKey,
+  ): Promise<{ orders: Order[]; lastKey?: PageKey }> {
+    const [indexName, pkField, skField, partition] = query.customerEmail
+      ? (['byCustomer', 'gsi3pk', 'gsi3sk', keys.ordersOfCustomer(tenantId, query.customerEmail)] as const)
+      : query.stage
+        ? (['byStage', 'gsi2pk', 'gsi2sk', keys.ordersInStage(tenantId, query.stage)] as const)
+        : (['byTenant', 'gsi1pk', 'gsi1sk', keys.ordersOfTenant(tenantId)] as const);
+
+    const names: Record<string, string> = { '#pk': pkField };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let keyCondition = '#pk = :pk';
+    // Sort keys are `<createdAt>#<id>`: '#' sorts before digits, '~' after everything used.
+    const lower = query.createdAfter ? `${new Date(query.createdAfter).toISOString()}~` : undefined;
+    const upper = query.createdBefore ? `${new Date(query.createdBefore).toISOString()}#` : undefined;
+    if (lower || upper) names['#sk'] = skField;
+    if (lower && upper) {
+      keyCondition += ' AND #sk BETWEEN :lower AND :upper';
+      Object.assign(values, { ':lower': lower, ':upper': upper });
+    } else if (lower) {
+      keyCondition += ' AND #sk > :lower';
+      values[':lower'] = lower;
+    } else if (upper) {
+      keyCondition += ' AND #sk < :upper';
+      values[':upper'] = upper;
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: after,
+    };
+    const result = await storeCall(() => this.client.send(new QueryCommand(input)));
+    const found = await this.getMany((result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk })));
+    // The customer index holds keys only, so a stage filter on it applies to the orders read;
+    // like a FilterExpression, it may leave a page short while the cursor goes on.
+    const orders =
+      query.customerEmail && query.stage ? found.filter((order) => order.stage === query.stage) : found;
+    return { orders, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  }
+
+  /** The orders at these keys, in the same order (the indexes carry keys, not orders). */
+  private async getMany(orderKeys: { pk: unknown; sk: unknown }[]): Promise<Order[]> {
+    const found = new Map<string, Order>();
+    let pending: Record<string, unknown>[] = orderKeys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(round, 5)));
+      const result = await storeCall(() =>
+        this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } })),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        found.set(item.pk as string, item.order as Order);
+      // DynamoDB may leave keys unprocessed under load; they are asked for again.
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return orderKeys.flatMap(({ pk }) => found.get(pk as string) ?? []);
+  }
+
+  async listEvents(
+    tenantId: string,
+    orderId: string,
+    limit: number,
+    afterSequence = 0,
+  ): Promise<{ events: OrderEvent[]; hasMore: boolean }> {
+    const { pk } = keys.order(tenantId, orderId);
+    const result = await storeCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':from': keys.orderEvent(tenantId, orderId, afterSequence + 1).sk,
+            ':to': `${keys.orderEventPrefix}~`,
+          },
+          ConsistentRead: true,
+          Limit: limit + 1,
+        }),
+      ),
+    );
+    const items = result.Items ?? [];
+    return { events: items.slice(0, limit).map(eventOf), hasMore: items.length > limit };
+  }
+}

@@ -1,0 +1,28 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PurchaseOrderStore } from '../../actions/purchase-order-store.js';
+import type { PurchaseOrder } from '../../actions/schema.js';
+import type { PageKey } from '../../orders/order-store.js';
+import { keys } from '../../table.js';
+import { OrderPartitionRecords } from './order-partition.js';
+
+export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
+  private readonly records: OrderPartitionRecords<PurchaseOrder>;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.records = new OrderPartitionRecords(client, tableName, 'purchaseOrder', keys.purchaseOrderPrefix);
+  }
+
+  createOnce(tenantId: string, purchaseOrder: PurchaseOrder): Promise<PurchaseOrder> {
+    const { orderId, entry, actionId, supplier } = purchaseOrder;
+    return this.records.putOnce(
+      keys.purchaseOrder(tenantId, orderId, entry, actionId, supplier),
+      tenantId,
+      purchaseOrder,
+    );
+  }
+
+  async listOfOrder(tenantId: string, orderId: string, limit: number, after?: PageKey) {
+    const { records, lastKey } = await this.records.list(keys.order(tenantId, orderId).pk, limit, after);
+    return { purchaseOrders: records, ...(lastKey ? { lastKey } : {}) };
+  }
+}

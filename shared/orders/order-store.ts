@@ -1,0 +1,104 @@
+import type { ExecutionState } from '../workflow/task-payloads.js';
+import type { Actor, ListOrdersQuery, Order, OrderEvent } from './schema.js';
+
+export interface NewEvent {
+  type: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+/** A signal owed to the order's execution: the wait's token and the execution's next state. */
+export interface PendingSignal {
+  token: string;
+  output: ExecutionState;
+}
+
+/** The stored order with what the store keeps beside it. */
+export interface OrderRecord {
+  order: Order;
+  /** Sequence number of the order's latest history event (gap-free from 1). */
+  lastSequence: number;
+  /** Counts the order's stage entries, so stage actions are idempotent per entry. */
+  entry: number;
+  /** When the order entered its current stage (stage timeouts count from here). */
+  stageEnteredAt: string;
+  /** Written by the execution while it waits in `taskTokenStage` for a manual transition. */
+  taskToken?: string;
+  taskTokenStage?: string;
+  /** What the current stage entry's actions did, by action id. */
+  actionResults: Record<string, ActionResult>;
+  /** Counts the order's executions: 0 for the first, then retries and migrations. */
+  attempt: number;
+  /** The execution stopped on a failed action (`onError: "fail"`); a retry or a transition restarts it. */
+  halted: boolean;
+}
+
+export interface ActionResult {
+  entry: number;
+  status: 'succeeded' | 'failed';
+  error?: string;
+}
+
+/** One conditional change of an order: it applies only if the order is still as it was read. */
+export interface OrderChange {
+  order: Order;
+  events: NewEvent[];
+  /** The order enters a (new) stage: the entry counter moves on and the wait's token is spent. */
+  enterStage?: boolean;
+  /**
+   * Delivered after the change commits. Its token is stored with the change (the output is the
+   * changed order's execution state, so the stream re-sends it from the order itself); the next
+   * wait's write removes it. It spends the wait's stored token, so no later change signals the
+   * same wait again.
+   */
+  signal?: PendingSignal;
+  /** Replaces the action results (a new stage entry starts with none). */
+  actionResults?: Record<string, ActionResult>;
+  /** A new execution takes over the order. */
+  attempt?: number;
+  /** Marks (or clears) the order's execution as stopped on a failed action. */
+  halted?: boolean;
+  idempotency?: IdempotencyCompletion;
+}
+
+/** Written in the same transaction as the change, so a retried POST replays exactly this response. */
+export interface IdempotencyCompletion {
+  key: string;
+  owner: string;
+  response: StoredResponse;
+}
+
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type PageKey = Record<string, unknown>;
+
+export interface OrderStore {
+  /** Creates the order with its events in one transaction. */
+  create(
+    tenantId: string,
+    order: Order,
+    events: NewEvent[],
+    idempotency?: IdempotencyCompletion,
+  ): Promise<OrderEvent[]>;
+  get(tenantId: string, orderId: string): Promise<OrderRecord | undefined>;
+  /**
+   * Replaces the order if it is still at the version, stage and entry it had when `current`
+   * was read, and appends the change's events, all in one transaction; otherwise ConflictError.
+   */
+  update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]>;
+  list(
+    tenantId: string,
+    query: Omit<ListOrdersQuery, 'cursor'>,
+    after?: PageKey,
+  ): Promise<{ orders: Order[]; lastKey?: PageKey }>;
+  listEvents(
+    tenantId: string,
+    orderId: string,
+    limit: number,
+    afterSequence?: number,
+  ): Promise<{ events: OrderEvent[]; hasMore: boolean }>;
+}

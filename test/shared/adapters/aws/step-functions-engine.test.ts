@@ -1,0 +1,114 @@
+import {
+  CreateStateMachineCommand,
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
+  TaskTimedOut,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { StepFunctionsEngine } from '../../../../shared/adapters/aws/step-functions-engine.js';
+
+const sfn = mockClient(SFNClient);
+const config = {
+  stateMachineArnPrefix: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
+  stateMachineNamePrefix: 'orderflow-',
+  executionRoleArn: 'arn:aws:iam::123456789012:role/orderflow-executions',
+  defaultStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default',
+};
+const engine = new StepFunctionsEngine(sfn as unknown as SFNClient, config);
+const state = { tenantId: 'ten_1', orderId: 'ord_1', stage: 'preliminary', entry: 1, order: {} as never };
+const smithyError = <E>(ErrorClass: new (options: { message: string; $metadata: object }) => E) =>
+  new ErrorClass({ message: 'from the mock', $metadata: {} });
+
+beforeEach(() => sfn.reset());
+
+describe('the Step Functions engine', () => {
+  it('publishes a version of the tenant machine, creating the machine on first upload', async () => {
+    sfn.on(UpdateStateMachineCommand).rejects(smithyError(StateMachineDoesNotExist));
+    sfn.on(CreateStateMachineCommand).resolves({
+      stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1`,
+      stateMachineVersionArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:1`,
+      creationDate: new Date(),
+    });
+    const deployed = await engine.deploy('ten_1', 1, '{"StartAt":"Route"}');
+    expect(deployed).toEqual({ executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:1` });
+    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1`,
+      definition: '{"StartAt":"Route"}',
+      publish: true,
+      versionDescription: 'workflow version 1',
+    });
+    expect(sfn.commandCalls(CreateStateMachineCommand)[0]?.args[0].input).toEqual({
+      name: 'orderflow-tenant-ten_1',
+      definition: '{"StartAt":"Route"}',
+      roleArn: config.executionRoleArn,
+      type: 'STANDARD',
+      publish: true,
+      versionDescription: 'workflow version 1',
+    });
+  });
+
+  it('publishes later uploads as new versions of the existing machine', async () => {
+    sfn.on(UpdateStateMachineCommand).resolves({
+      updateDate: new Date(),
+      stateMachineVersionArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+    });
+    expect(await engine.deploy('ten_1', 2, '{}')).toEqual({
+      executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+    });
+    expect(sfn.commandCalls(CreateStateMachineCommand)).toHaveLength(0);
+  });
+
+  it('starts executions on the pinned version, named after the order, and treats a second start as done', async () => {
+    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: 'x', startDate: new Date() });
+    await engine.start({
+      tenantId: 'ten_1',
+      orderId: 'ord_1',
+      workflowVersion: 2,
+      executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+      attempt: 0,
+      state,
+    });
+    sfn.on(StartExecutionCommand).rejects(smithyError(ExecutionAlreadyExists));
+    await engine.start({ tenantId: 'ten_1', orderId: 'ord_1', workflowVersion: 0, attempt: 1, state });
+    const [first, second] = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(first).toEqual({
+      stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+      name: 'ord_1',
+      input: JSON.stringify(state),
+    });
+    expect(second).toMatchObject({ stateMachineArn: config.defaultStateMachineArn, name: 'ord_1-1' });
+  });
+
+  it('signals with the stored token and ignores a token whose wait is over', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(smithyError(TaskTimedOut));
+    await engine.signal('token-1', state);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toEqual({
+      taskToken: 'token-1',
+      output: JSON.stringify(state),
+    });
+  });
+
+  it('stops a replaced execution by its ARN under the machine, not the version', async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    await engine.stop({
+      tenantId: 'ten_1',
+      orderId: 'ord_1',
+      attempt: 1,
+      executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+    });
+    expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input).toMatchObject({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1-1',
+    });
+  });
+
+  it('lets other failures through, so the caller can retry them', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new Error('throttled'));
+    await expect(engine.signal('token-2', state)).rejects.toThrow('throttled');
+  });
+});
