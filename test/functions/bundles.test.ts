@@ -161,6 +161,26 @@ async function rawItem(key: { pk: string; sk: string }) {
   return Item;
 }
 
+let streamSequence = 0;
+/** A DynamoDB stream event of one record carrying the item's new image. */
+function streamBatch(eventName: 'INSERT' | 'MODIFY', newImage: Record<string, unknown>) {
+  streamSequence += 100;
+  return {
+    Records: [
+      {
+        eventID: String(streamSequence),
+        eventName,
+        eventSource: 'aws:dynamodb',
+        dynamodb: {
+          NewImage: newImage,
+          SequenceNumber: String(streamSequence),
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      },
+    ],
+  };
+}
+
 beforeAll(async () => {
   const { stack } = createOrderflowApp({
     builtinCloudFormationValidation: false,
@@ -303,16 +323,7 @@ describe('the deployed bundles', () => {
       sealedSecret: Buffer.from('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').toString('base64'),
     } as never);
     const eventItem = await rawItem(keys.orderEvent(tenantId, state.orderId as string, 3));
-    const batch = await invoke('events', {
-      Records: [
-        {
-          eventID: '1',
-          eventName: 'INSERT',
-          eventSource: 'aws:dynamodb',
-          dynamodb: { NewImage: eventItem, SequenceNumber: '100', StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        },
-      ],
-    });
+    const batch = await invoke('events', streamBatch('INSERT', eventItem));
     expect(batch).toEqual({ batchItemFailures: [] });
     const [queued] = fake.callsTo('AmazonSQS.SendMessage');
     expect(queued?.body.QueueUrl).toBe(environments.get('events')?.DELIVERY_QUEUE_URL);
@@ -358,16 +369,7 @@ describe('the deployed bundles', () => {
     );
     expect(moved.statusCode).toBe(200);
     const stored = await rawItem(orderKey);
-    const again = await invoke('events', {
-      Records: [
-        {
-          eventID: '2',
-          eventName: 'MODIFY',
-          eventSource: 'aws:dynamodb',
-          dynamodb: { NewImage: stored, SequenceNumber: '200', StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        },
-      ],
-    });
+    const again = await invoke('events', streamBatch('MODIFY', stored));
     expect(again).toEqual({ batchItemFailures: [] });
     const signals = fake.callsTo('AWSStepFunctions.SendTaskSuccess');
     expect(signals.map((call) => call.body.taskToken)).toEqual(['token-of-the-wait', 'token-of-the-wait']);
