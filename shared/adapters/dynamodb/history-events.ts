@@ -1,5 +1,5 @@
+import type { NewEvent } from '../../events/catalog.js';
 import { newId } from '../../ids.js';
-import type { NewEvent } from '../../orders/order-store.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
 import { keys } from '../../table.js';
 import { pack, unpack } from './packing.js';

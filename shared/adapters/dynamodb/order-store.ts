@@ -7,10 +7,10 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { NewEvent } from '../../events/catalog.js';
 import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
 import type {
   IdempotencyCompletion,
-  NewEvent,
   OrderChange,
   OrderRecord,
   OrderStore,
