@@ -5,6 +5,7 @@ import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
+import type { DependencyProbe } from '../../shared/http/health.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
@@ -30,4 +31,6 @@ export interface ApiDeps {
   purchaseOrders: PurchaseOrderStore;
   laborTasks: LaborTaskStore;
   actionSigning: ActionSigningSecrets;
+  /** What `/health` checks. */
+  dependencies: DependencyProbe;
 }

@@ -2,6 +2,7 @@ import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
@@ -66,6 +67,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
       clock,
     ),
     ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+    dependencies: new DynamoDependencyProbe(client, config.tableName),
   };
 }
 
