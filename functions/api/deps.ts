@@ -10,6 +10,7 @@ import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';
 
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
@@ -33,4 +34,5 @@ export interface ApiDeps {
   actionSigning: ActionSigningSecrets;
   /** What `/health` checks. */
   dependencies: DependencyProbe;
+  svgRenderer: SvgRenderer;
 }

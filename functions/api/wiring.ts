@@ -18,6 +18,7 @@ import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
 import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
@@ -34,6 +35,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** How diagrams are laid out: off the event loop where one process serves everyone. */
+  svgRenderer: SvgRenderer;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -68,6 +71,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
     ),
     ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
     dependencies: new DynamoDependencyProbe(client, config.tableName),
+    svgRenderer: config.svgRenderer,
   };
 }
 
