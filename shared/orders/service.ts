@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/api-keys.js';
 import { ConflictError } from '../errors.js';
+import { buildEvent } from '../events/catalog.js';
 import { problems } from '../problem.js';
 import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
@@ -68,7 +69,7 @@ export class OrderService {
     await this.store.create(
       principal.tenantId,
       order,
-      [{ type: 'order.created', actor: actorOf(principal), data: { order } }],
+      [buildEvent('order.created', actorOf(principal), { order })],
       respond(order),
     );
     await this.engine.start({
@@ -113,7 +114,7 @@ export class OrderService {
       record,
       {
         order: next,
-        events: [{ type: 'order.updated', actor: actorOf(principal), data: { order: next, changed } }],
+        events: [buildEvent('order.updated', actorOf(principal), { order: next, changed })],
         ...(signal ? { signal } : {}),
       },
       ifMatchVersion,
@@ -170,7 +171,7 @@ export class OrderService {
         record,
         {
           order: next,
-          events: [{ type: 'order.item_progressed', actor: actorOf(principal), data }],
+          events: [buildEvent('order.item_progressed', actorOf(principal), data)],
           ...(signal ? { signal } : {}),
         },
         ifMatchVersion,
@@ -311,9 +312,7 @@ export class OrderService {
     try {
       await this.store.update(principal.tenantId, record, {
         order,
-        events: [
-          { type: 'order.actions_retried', actor: actorOf(principal), data: { order, actions: retried } },
-        ],
+        events: [buildEvent('order.actions_retried', actorOf(principal), { order, actions: retried })],
         actionResults,
         attempt,
         halted: false,
@@ -364,11 +363,11 @@ export class OrderService {
       await this.store.update(principal.tenantId, record, {
         order: next,
         events: [
-          {
-            type: 'order.migrated',
-            actor: actorOf(principal),
-            data: { order: next, fromVersion: order.workflow.version, toVersion },
-          },
+          buildEvent('order.migrated', actorOf(principal), {
+            order: next,
+            fromVersion: order.workflow.version,
+            toVersion,
+          }),
         ],
         attempt,
         halted: false,

@@ -1,4 +1,5 @@
 import { ConflictError } from '../errors.js';
+import { buildEvent, type NewEvent } from '../events/catalog.js';
 import type { Workflow } from '../workflow/schema.js';
 import {
   type ActionFailedPayload,
@@ -11,7 +12,7 @@ import {
   type TaskPayload,
 } from '../workflow/task-payloads.js';
 import type { ActionOutcome, ActionRunner } from './actions.js';
-import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from './order-store.js';
+import type { ActionResult, OrderChange, OrderRecord, OrderStore } from './order-store.js';
 import type { Actor, Order } from './schema.js';
 import { enterStage, executionState, stageOf } from './transitions.js';
 import type { WorkflowSource } from './workflow-source.js';
@@ -182,17 +183,13 @@ export class WorkflowTasks {
       updatedAt: this.clock().toISOString(),
     };
     const events: NewEvent[] = [
-      {
-        type: 'order.action_succeeded',
-        actor: SYSTEM,
-        data: {
-          order,
-          stage: order.stage,
-          action: { id: action.id, type: action.type },
-          ...(outcome.result ? { result: outcome.result } : {}),
-        },
-      },
-      ...(outcome.events ?? []).map((event) => ({ ...event, actor: SYSTEM })),
+      buildEvent('order.action_succeeded', SYSTEM, {
+        order,
+        stage: order.stage,
+        action: { id: action.id, type: action.type },
+        ...(outcome.result ? { result: outcome.result } : {}),
+      }),
+      ...(outcome.events ?? []),
     ];
     return { order, events, actionResults };
   }
@@ -219,16 +216,12 @@ export class WorkflowTasks {
         actions: actionsState(workflow, stage, entry, actionResults),
         updatedAt: this.clock().toISOString(),
       };
-      const failure: NewEvent = {
-        type: 'order.action_failed',
-        actor: SYSTEM,
-        data: {
-          order: failedOrder,
-          stage,
-          action: { id: failedId, type: failedAction?.type ?? 'unknown' },
-          error,
-        },
-      };
+      const failure = buildEvent('order.action_failed', SYSTEM, {
+        order: failedOrder,
+        stage,
+        action: { id: failedId, type: failedAction?.type ?? 'unknown' },
+        error,
+      });
       if (typeof payload.onError === 'string') {
         return { order: failedOrder, events: [failure], actionResults, halted: payload.onError === 'fail' };
       }
