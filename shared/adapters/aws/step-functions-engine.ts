@@ -1,4 +1,5 @@
 import {
+  ConflictException,
   CreateStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -6,12 +7,14 @@ import {
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  StateMachineAlreadyExists,
   StateMachineDoesNotExist,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { ConflictError } from '../../errors.js';
 import { type ExecutionStart, executionName, type WorkflowEngine } from '../../orders/workflow-engine.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
@@ -42,6 +45,22 @@ export class StepFunctionsEngine implements WorkflowEngine {
   ) {}
 
   async deploy(
+    tenantId: string,
+    workflowVersion: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    try {
+      return await this.publishVersion(tenantId, workflowVersion, asl);
+    } catch (error) {
+      // Another upload is updating the tenant's machine (ConflictException), or created it
+      // first on the tenant's first upload (StateMachineAlreadyExists): the caller may retry.
+      if (error instanceof ConflictException || error instanceof StateMachineAlreadyExists)
+        throw new ConflictError(error.message);
+      throw error;
+    }
+  }
+
+  private async publishVersion(
     tenantId: string,
     workflowVersion: number,
     asl: string,
