@@ -1,7 +1,9 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LONGEST_STEP_SECONDS } from '../shared/workflow/schema.js';
 import { PENDING_SIGNAL_ATTRIBUTE } from '../shared/workflow/task-payloads.js';
 import { OrderflowApi } from './constructs/api.js';
 import { OrdersData } from './constructs/data.js';
@@ -10,6 +12,20 @@ import { OrderflowFunction } from './constructs/function.js';
 import { Observability } from './constructs/observability.js';
 import { ApiSecrets } from './constructs/secrets.js';
 import { Workflows } from './constructs/workflows.js';
+
+/**
+ * How the events function's stream mapping gives up on a record it cannot handle: a bad
+ * record would otherwise be retried for the stream's 24 hours, holding up every later signal
+ * and webhook of its shard, and then be dropped without trace. Bisecting isolates it; after
+ * the attempts or the age its batch's position goes to the failure queue, which alarms.
+ */
+export const EVENTS_STREAM_RETRY_ATTEMPTS = 10;
+export const EVENTS_STREAM_MAX_RECORD_AGE = Duration.hours(1);
+/**
+ * The task function's timeout: the longest step the validator allows plus a minute for its
+ * reads and writes, within Lambda's 15 minutes. A slow but successful stage never times out.
+ */
+export const WORKFLOW_TASK_TIMEOUT = Duration.seconds(LONGEST_STEP_SECONDS + 60);
 
 export interface OrderflowStackProps extends StackProps {
   /** Protects the orders table from deletion (and keeps it when the stack is destroyed). */
@@ -24,6 +40,8 @@ export class OrderflowStack extends Stack {
   readonly apiFunction: OrderflowFunction;
   readonly authorizerFunction: OrderflowFunction;
   readonly eventsFunction: OrderflowFunction;
+  /** Where the stream mapping records the batches the events function gave up on. */
+  readonly eventsStreamFailures: Queue;
   readonly webhookDeliveryFunction: OrderflowFunction;
   readonly workflowTaskFunction: OrderflowFunction;
   readonly workflows: Workflows;
@@ -81,11 +99,25 @@ export class OrderflowStack extends Stack {
     this.data.grantItemReadWrite(this.eventsFunction.function);
     this.delivery.queue.grantSendMessages(this.eventsFunction.function);
     this.delivery.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
+    this.eventsStreamFailures = new Queue(this, 'EventsStreamFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.eventsStreamFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'It is itself where failures go: the stream mapping’s on-failure destination, kept 14 days and alarmed on.',
+    });
     this.eventsFunction.function.addEventSource(
       new DynamoEventSource(this.data.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         reportBatchItemFailures: true,
+        retryAttempts: EVENTS_STREAM_RETRY_ATTEMPTS,
+        maxRecordAge: EVENTS_STREAM_MAX_RECORD_AGE,
+        bisectBatchOnError: true,
+        onFailure: new SqsDlq(this.eventsStreamFailures),
         // Only inserted history events and orders carrying a stored signal matter
         // (functions/events/handler.ts passesEventSourceFilter); the rest cost no invocation.
         filters: [
@@ -128,7 +160,7 @@ export class OrderflowStack extends Stack {
     this.workflowTaskFunction = new OrderflowFunction(this, 'WorkflowTaskFunction', {
       folder: 'workflow-task',
       description: 'Orderflow workflow tasks: runs the actions and moves of order executions',
-      timeout: Duration.seconds(60),
+      timeout: WORKFLOW_TASK_TIMEOUT,
       environment: {
         TABLE_NAME: tableName,
         ACTION_SIGNING_KEY_SECRET_ARN: this.secrets.actionSigningKey.secretArn,
@@ -156,6 +188,7 @@ export class OrderflowStack extends Stack {
     this.observability.monitorFunction('WorkflowTask', this.workflowTaskFunction.function);
     this.observability.monitorStateMachine('DefaultWorkflow', this.workflows.defaultStateMachine);
     this.observability.monitorDeadLetterQueue('WebhookDelivery', this.delivery.deadLetterQueue);
+    this.observability.monitorDeadLetterQueue('EventsStream', this.eventsStreamFailures);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Orderflow API' });
     new CfnOutput(this, 'AdminKeySecretName', {
