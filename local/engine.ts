@@ -5,7 +5,12 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type ExecutionStart, executionName, type WorkflowEngine } from '../shared/orders/workflow-engine.js';
+import {
+  type ExecutionRef,
+  type ExecutionStart,
+  executionName,
+  type WorkflowEngine,
+} from '../shared/orders/workflow-engine.js';
 import type { AslDefinition } from '../shared/workflow/compile.js';
 import {
   DYNAMODB_AWS_SDK,
@@ -44,7 +49,12 @@ export interface LocalEngineOptions {
   runTask: (payload: TaskPayload) => Promise<ExecutionState>;
   /** The compiled definition an order's workflow version runs. */
   definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
-  onExecutionFailed?: (name: string, error: unknown) => void;
+  /** `errorName` is what Step Functions would report as the execution's error. */
+  onExecutionFailed?: (
+    name: string,
+    error: unknown,
+    failed: { tenantId: string; orderId: string; errorName: string },
+  ) => void;
   /**
    * Measurement only: tokens as long as this, like Step Functions' own (600–700 characters),
    * so the order items that carry one have the size, and cost the write units, they have on AWS.
@@ -110,7 +120,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     })();
     const done = run.result
       .then(() => undefined)
-      .catch((error: unknown) => this.options.onExecutionFailed?.(name, error))
+      .catch((error: unknown) =>
+        this.options.onExecutionFailed?.(name, error, {
+          tenantId: execution.tenantId,
+          orderId: execution.orderId,
+          errorName: executionErrorName(error),
+        }),
+      )
       .finally(() => {
         if (this.running.get(key)?.name === name) this.running.delete(key);
       });
@@ -135,7 +151,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.running.has(`${tenantId}/${orderId}`);
   }
 
-  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+  async isLive(execution: ExecutionRef): Promise<boolean> {
+    return this.running.get(`${execution.tenantId}/${execution.orderId}`)?.attempt === execution.attempt;
+  }
+
+  async stop(execution: ExecutionRef): Promise<void> {
     const running = this.running.get(`${execution.tenantId}/${execution.orderId}`);
     if (!running || running.attempt !== execution.attempt) return;
     running.abort();
@@ -226,4 +246,11 @@ export function awsSdkIntegrationError(error: unknown): Error {
   const named = new Error(error.message);
   named.name = DYNAMODB_AWS_SDK.errorName(error.name);
   return named;
+}
+
+/** The interpreter wraps what failed the execution (a Fail state's Error, a task's error) as the cause. */
+function executionErrorName(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) return cause.name;
+  return error instanceof Error ? error.name : 'States.Runtime';
 }

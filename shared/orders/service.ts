@@ -382,6 +382,7 @@ export class OrderService {
       orderId,
       attempt: record.attempt,
       ...(current.executionTarget ? { executionTarget: current.executionTarget } : {}),
+      ...(record.executionArn ? { executionArn: record.executionArn } : {}),
     });
     await this.startExecution(principal.tenantId, next, record.entry, attempt);
     return next;

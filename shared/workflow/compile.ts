@@ -17,6 +17,7 @@ import { DYNAMODB_AWS_SDK, LAMBDA_FUNCTION, PATTERN_SUFFIX } from './integration
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
   ACTION_FAILED_ERROR,
+  EXECUTION_ARN_ATTRIBUTE,
   NOT_YET_DUE_ERROR,
   ORDER_STAGE_ATTRIBUTE,
   PENDING_SIGNAL_ATTRIBUTE,
@@ -272,16 +273,12 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           // token to signal, so the condition fails, and Reload evaluates the fresh order.
           ConditionExpression: '#stage = :stage AND #order.#version = :version',
           ExpressionAttributeNames: {
-            '#stage': ORDER_STAGE_ATTRIBUTE,
-            '#taskToken': TASK_TOKEN_ATTRIBUTE,
-            '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-            '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
+            ...WAIT_ATTRIBUTE_NAMES,
             '#order': 'order',
             '#version': 'version',
           },
           ExpressionAttributeValues: {
-            ':taskToken': { 'S.$': '$$.Task.Token' },
-            ':stage': { S: stage.id },
+            ...waitAttributeValues(stage.id),
             ':version': { 'N.$': 'States.JsonToString($.version)' },
           },
         }
@@ -293,17 +290,14 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         TableName: targets.tableName,
         // shared/table.ts keys.order
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
-        // A signal still stored on the order is the one that brought the execution here.
-        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
+        // A signal still stored on the order is the one that brought the execution here. The
+        // execution's ARN goes with its token, for StopExecution and DescribeExecution.
+        UpdateExpression:
+          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
         // The order may have moved before the wait began; then nobody would signal this token.
         ConditionExpression: '#stage = :stage',
-        ExpressionAttributeNames: {
-          '#stage': ORDER_STAGE_ATTRIBUTE,
-          '#taskToken': TASK_TOKEN_ATTRIBUTE,
-          '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-          '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
-        },
-        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
+        ExpressionAttributeNames: WAIT_ATTRIBUTE_NAMES,
+        ExpressionAttributeValues: waitAttributeValues(stage.id),
         ...versionCheck,
       },
       // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
@@ -404,6 +398,22 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       },
     );
   }
+}
+
+const WAIT_ATTRIBUTE_NAMES = {
+  '#stage': ORDER_STAGE_ATTRIBUTE,
+  '#taskToken': TASK_TOKEN_ATTRIBUTE,
+  '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
+  '#executionArn': EXECUTION_ARN_ATTRIBUTE,
+  '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
+};
+
+function waitAttributeValues(stageId: string): Record<string, unknown> {
+  return {
+    ':taskToken': { 'S.$': '$$.Task.Token' },
+    ':executionArn': { 'S.$': '$$.Execution.Id' },
+    ':stage': { S: stageId },
+  };
 }
 
 /** After the actions: the auto Choice, else the one unconditional auto move, else the wait. */

@@ -43,6 +43,8 @@ export const ACTION_FAILED_ERROR = 'Orderflow.ActionFailed';
 /** Attributes the manual-transition wait writes onto the order item. */
 export const TASK_TOKEN_ATTRIBUTE = 'taskToken';
 export const TASK_TOKEN_STAGE_ATTRIBUTE = 'taskTokenStage';
+/** The waiting execution's ARN (`$$.Execution.Id`), which StopExecution and DescribeExecution take. */
+export const EXECUTION_ARN_ATTRIBUTE = 'executionArn';
 /**
  * The signal a change owes the waiting execution, stored with the change. The next wait's
  * own write removes it: by then the signal it held has been delivered.

@@ -19,6 +19,7 @@ import type {
 import type { Order, OrderEvent } from '../../orders/schema.js';
 import { keys } from '../../table.js';
 import {
+  EXECUTION_ARN_ATTRIBUTE,
   ORDER_STAGE_ATTRIBUTE,
   PENDING_SIGNAL_ATTRIBUTE,
   TASK_TOKEN_ATTRIBUTE,
@@ -64,6 +65,7 @@ export function recordOf(item: Record<string, unknown>): OrderRecord {
       : {}),
     actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item.attempt as number | undefined) ?? 0,
+    ...(item[EXECUTION_ARN_ATTRIBUTE] ? { executionArn: item[EXECUTION_ARN_ATTRIBUTE] as string } : {}),
     halted: item.halted === true,
     stageEnteredAt: (item.stageEnteredAt as string | undefined) ?? (item.order as Order).createdAt,
   };

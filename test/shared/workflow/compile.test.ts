@@ -93,15 +93,22 @@ describe('compileWorkflow', () => {
         TableName: 'orderflow-orders',
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
         // The signal that brought the execution here has been delivered: the wait forgets it.
-        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
+        // The execution's ARN goes with the token: StopExecution and DescribeExecution take it.
+        UpdateExpression:
+          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: {
           '#stage': 'stage',
           '#taskToken': 'taskToken',
           '#taskTokenStage': 'taskTokenStage',
+          '#executionArn': 'executionArn',
           '#pendingSignal': 'pendingSignal',
         },
-        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: 'submitted' } },
+        ExpressionAttributeValues: {
+          ':taskToken': { 'S.$': '$$.Task.Token' },
+          ':executionArn': { 'S.$': '$$.Execution.Id' },
+          ':stage': { S: 'submitted' },
+        },
       },
       // Throttles and server errors of the token write are retried; the moved order's condition failure is not.
       Retry: [
@@ -441,7 +448,10 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
           Object.keys(taskResourceLocalHandlers).map((name) => [name, 0]),
         ),
       },
-      context: { Task: { Token: 'token-1' } } as never,
+      context: {
+        Task: { Token: 'token-1' },
+        Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:m:o1' },
+      } as never,
     });
     return { execution, payloads };
   }
@@ -478,7 +488,11 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     );
     expect(payloads).toContainEqual(
       expect.objectContaining({
-        ExpressionAttributeValues: { ':taskToken': { S: 'token-1' }, ':stage': { S: 'confirmed' } },
+        ExpressionAttributeValues: {
+          ':taskToken': { S: 'token-1' },
+          ':executionArn': { S: expect.any(String) },
+          ':stage': { S: 'confirmed' },
+        },
       }),
     );
     expect(payloads).toContainEqual<TaskPayload>({
