@@ -27,6 +27,20 @@ export const EVENTS_STREAM_MAX_RECORD_AGE = Duration.hours(1);
  */
 export const WORKFLOW_TASK_TIMEOUT = Duration.seconds(LONGEST_STEP_SECONDS + 60);
 
+/** A queue where something records what it gave up on: kept 14 days, encrypted, alarmed on. */
+function failureQueue(scope: Construct, id: string, role: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `It is itself where failures go (${role}), kept 14 days and alarmed on.`,
+  });
+  return queue;
+}
+
 export interface OrderflowStackProps extends StackProps {
   /** Protects the orders table from deletion (and keeps it when the stack is destroyed). */
   deletionProtection: boolean;
@@ -44,6 +58,9 @@ export class OrderflowStack extends Stack {
   readonly eventsStreamFailures: Queue;
   readonly webhookDeliveryFunction: OrderflowFunction;
   readonly workflowTaskFunction: OrderflowFunction;
+  readonly strandedOrdersFunction: OrderflowFunction;
+  /** Execution-ended events the stranded-orders function could not handle. */
+  readonly strandedOrdersFailures: Queue;
   readonly workflows: Workflows;
   readonly api: OrderflowApi;
   readonly observability: Observability;
@@ -99,16 +116,11 @@ export class OrderflowStack extends Stack {
     this.data.grantItemReadWrite(this.eventsFunction.function);
     this.delivery.queue.grantSendMessages(this.eventsFunction.function);
     this.delivery.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
-    this.eventsStreamFailures = new Queue(this, 'EventsStreamFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.eventsStreamFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'It is itself where failures go: the stream mapping’s on-failure destination, kept 14 days and alarmed on.',
-    });
+    this.eventsStreamFailures = failureQueue(
+      this,
+      'EventsStreamFailures',
+      'the stream mapping’s on-failure destination',
+    );
     this.eventsFunction.function.addEventSource(
       new DynamoEventSource(this.data.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -175,6 +187,20 @@ export class OrderflowStack extends Stack {
     this.workflows.allowApiToRunWorkflows(this.apiFunction.function);
     this.workflows.allowToSignalWorkflows(this.eventsFunction.function);
 
+    this.strandedOrdersFunction = new OrderflowFunction(this, 'StrandedOrdersFunction', {
+      folder: 'stranded-orders',
+      description: 'Orderflow stranded orders: resumes orders whose execution failed or timed out',
+      timeout: Duration.seconds(30),
+      environment: { TABLE_NAME: tableName },
+    });
+    this.data.grantOrderUpdates(this.strandedOrdersFunction.function);
+    this.strandedOrdersFailures = failureQueue(
+      this,
+      'StrandedOrdersFailures',
+      'the execution-ended rule’s dead-letter queue',
+    );
+    this.workflows.resumeStrandedOrders(this.strandedOrdersFunction.function, this.strandedOrdersFailures);
+
     this.api = new OrderflowApi(this, 'Api', {
       handler: this.apiFunction.function,
       authorizer: this.authorizerFunction.function,
@@ -186,9 +212,11 @@ export class OrderflowStack extends Stack {
     this.observability.monitorFunction('Events', this.eventsFunction.function);
     this.observability.monitorFunction('WebhookDelivery', this.webhookDeliveryFunction.function);
     this.observability.monitorFunction('WorkflowTask', this.workflowTaskFunction.function);
+    this.observability.monitorFunction('StrandedOrders', this.strandedOrdersFunction.function);
     this.observability.monitorStateMachine('DefaultWorkflow', this.workflows.defaultStateMachine);
     this.observability.monitorDeadLetterQueue('WebhookDelivery', this.delivery.deadLetterQueue);
     this.observability.monitorDeadLetterQueue('EventsStream', this.eventsStreamFailures);
+    this.observability.monitorDeadLetterQueue('StrandedOrders', this.strandedOrdersFailures);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Orderflow API' });
     new CfnOutput(this, 'AdminKeySecretName', {

@@ -41,6 +41,7 @@ const allFunctions = () => [
   stack.eventsFunction,
   stack.webhookDeliveryFunction,
   stack.workflowTaskFunction,
+  stack.strandedOrdersFunction,
 ];
 
 beforeAll(() => {
@@ -232,9 +233,13 @@ describe('least privilege', () => {
     for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) {
       expect(rolesAllowed(template, action, table), action).toEqual(itemWriters());
     }
-    // Order executions write their task token onto the order.
+    // Order executions write their task token onto the order; the stranded-orders function a new attempt.
     expect(rolesAllowed(template, 'dynamodb:UpdateItem', table)).toEqual(
-      [...itemWriters(), logicalId(stack.workflows.executionRole)].sort(),
+      [
+        ...itemWriters(),
+        logicalId(stack.workflows.executionRole),
+        roleOf(stack.strandedOrdersFunction),
+      ].sort(),
     );
     for (const action of ['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
       expect(rolesAllowed(template, action, table), action).toEqual([]);
@@ -244,7 +249,7 @@ describe('least privilege', () => {
   it('lets the authorizer only get single items', () => {
     const table = logicalId(stack.data.table);
     expect(rolesAllowed(template, 'dynamodb:GetItem', table)).toEqual(
-      [...itemWriters(), roleOf(stack.authorizerFunction)].sort(),
+      [...itemWriters(), roleOf(stack.authorizerFunction), roleOf(stack.strandedOrdersFunction)].sort(),
     );
     const authorizerActions = allowStatements(template)
       .filter(({ roles }) => roles.includes(roleOf(stack.authorizerFunction)))
@@ -352,15 +357,16 @@ describe('webhook delivery', () => {
     });
   });
 
-  it('encrypts every queue (delivery, its dead letters, stream failures) and refuses requests without TLS', () => {
+  it('encrypts every queue (delivery, its dead letters, stream and stranded-order failures) and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     expect(Object.values(queues).map((queue) => queue.Properties.SqsManagedSseEnabled)).toEqual([
       true,
       true,
       true,
+      true,
     ]);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -428,6 +434,35 @@ describe('event sources', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 1,
     });
+  });
+
+  it('sends the stranded-orders function every failed or timed-out execution of the stack’s state machines, dead-lettering what it cannot take', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [{ prefix: Match.anyValue() }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFailures), 'Arn'] } },
+        }),
+      ],
+    });
+    const table = logicalId(stack.data.table);
+    const strandedRole = logicalId(stack.strandedOrdersFunction.role);
+    const actions = allowStatements(template)
+      .filter(({ roles }) => roles.includes(strandedRole))
+      .flatMap(({ statement }) => statement.Action);
+    expect(actions.filter((action) => /^(dynamodb|states):/.test(action)).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'states:DescribeExecution',
+      'states:StartExecution',
+    ]);
+    expect(rolesAllowed(template, 'dynamodb:PutItem', table)).not.toContain(strandedRole);
   });
 
   it('feeds the delivery function from the delivery queue, reporting failed messages one by one', () => {
