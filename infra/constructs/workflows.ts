@@ -152,16 +152,7 @@ export class Workflows extends Construct {
         resources: [this.executionsArn()],
       }),
     );
-    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
-        Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
-          reason:
-            'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
-        });
-      }
-    }
+    this.acknowledgePrefixGrants(fn);
     this.addEngineEnvironment(fn);
     const rule = new Rule(this, 'ExecutionEnded', {
       description: 'Orderflow order executions that failed or timed out, for the stranded-orders function',
@@ -182,6 +173,18 @@ export class Workflows extends Construct {
       }),
     );
     return rule;
+  }
+
+  private acknowledgePrefixGrants(fn: LambdaFunction): void {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) return;
+    for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
+        reason:
+          'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
+      });
+    }
   }
 
   /** What StepFunctionsEngine reads (functions/api/index.ts, functions/stranded-orders/index.ts). */
@@ -231,16 +234,7 @@ export class Workflows extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
       }),
     );
-    const apiPolicy = api.role?.node.tryFindChild('DefaultPolicy');
-    if (apiPolicy) {
-      for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
-        Validations.of(apiPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
-          reason:
-            'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
-        });
-      }
-    }
+    this.acknowledgePrefixGrants(api);
     // What functions/api/index.ts reads to build the StepFunctionsEngine and compile workflows.
     this.addEngineEnvironment(api);
     api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);
