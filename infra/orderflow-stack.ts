@@ -223,6 +223,12 @@ export class OrderflowStack extends Stack {
       value: this.secrets.adminKey.secretName,
       description: 'Secrets Manager secret holding the admin bearer key',
     });
+    // What `npm run smoke` compiles the workflows against (cli/smoke.ts).
+    new CfnOutput(this, 'TableName', { value: tableName, description: 'The orders table' });
+    new CfnOutput(this, 'WorkflowTaskFunctionArn', {
+      value: this.workflowTaskFunction.function.functionArn,
+      description: 'The function every compiled workflow invokes',
+    });
     new CfnOutput(this, 'DashboardName', {
       value: this.observability.dashboard.dashboardName,
       description: 'CloudWatch dashboard',
