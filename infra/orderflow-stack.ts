@@ -3,8 +3,8 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ENTITY_ATTRIBUTE, streamFilters } from '../shared/table.js';
 import { LONGEST_STEP_SECONDS } from '../shared/workflow/schema.js';
-import { PENDING_SIGNAL_ATTRIBUTE } from '../shared/workflow/task-payloads.js';
 import { OrderflowApi } from './constructs/api.js';
 import { OrdersData } from './constructs/data.js';
 import { DELIVERY_FUNCTION_TIMEOUT, WebhookDelivery } from './constructs/delivery.js';
@@ -130,23 +130,25 @@ export class OrderflowStack extends Stack {
         maxRecordAge: EVENTS_STREAM_MAX_RECORD_AGE,
         bisectBatchOnError: true,
         onFailure: new SqsDlq(this.eventsStreamFailures),
-        // Only inserted history events and orders carrying a stored signal matter
-        // (functions/events/handler.ts passesEventSourceFilter); the rest cost no invocation.
-        filters: [
+        // Only inserted history events and orders carrying a stored signal matter (the table
+        // contract's streamFilters, which the local poller applies too); the rest cost no invocation.
+        filters: streamFilters.map((filter) =>
           FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('event') } } },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            eventName: FilterRule.or(...filter.eventNames),
             dynamodb: {
               NewImage: {
-                entity: { S: FilterRule.isEqual('order') },
-                [PENDING_SIGNAL_ATTRIBUTE]: { M: { token: { S: FilterRule.exists() } } },
+                [ENTITY_ATTRIBUTE]: { S: FilterRule.isEqual(filter.recordType) },
+                ...(filter.requires
+                  ? {
+                      [filter.requires.attribute]: {
+                        M: { [filter.requires.field]: { S: FilterRule.exists() } },
+                      },
+                    }
+                  : {}),
               },
             },
           }),
-        ],
+        ),
       }),
     );
 

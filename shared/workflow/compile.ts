@@ -12,18 +12,14 @@
  * workflow and targets give byte-identical JSON.
  */
 import { STORE_UNAVAILABLE_ERROR } from '../errors.js';
+import { aslOrderKey, orderAttributes } from '../table.js';
 import { durationSeconds } from './duration.js';
 import { DYNAMODB_AWS_SDK, LAMBDA_FUNCTION, PATTERN_SUFFIX } from './integrations.js';
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
   ACTION_FAILED_ERROR,
-  EXECUTION_ARN_ATTRIBUTE,
   NOT_YET_DUE_ERROR,
-  ORDER_STAGE_ATTRIBUTE,
-  PENDING_SIGNAL_ATTRIBUTE,
   STAGE_CONFLICT_ERROR,
-  TASK_TOKEN_ATTRIBUTE,
-  TASK_TOKEN_STAGE_ATTRIBUTE,
   type TaskAction,
   UNKNOWN_STAGE_ERROR,
 } from './task-payloads.js';
@@ -274,8 +270,8 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           ConditionExpression: '#stage = :stage AND #order.#version = :version',
           ExpressionAttributeNames: {
             ...WAIT_ATTRIBUTE_NAMES,
-            '#order': 'order',
-            '#version': 'version',
+            '#order': orderAttributes.order,
+            '#version': orderAttributes.version,
           },
           ExpressionAttributeValues: {
             ...waitAttributeValues(stage.id),
@@ -288,8 +284,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Resource: WAIT_FOR_TRANSITION_RESOURCE,
       Parameters: {
         TableName: targets.tableName,
-        // shared/table.ts keys.order
-        Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        Key: aslOrderKey,
         // A signal still stored on the order is the one that brought the execution here. The
         // execution's ARN goes with its token, for StopExecution and DescribeExecution.
         UpdateExpression:
@@ -401,11 +396,11 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
 }
 
 const WAIT_ATTRIBUTE_NAMES = {
-  '#stage': ORDER_STAGE_ATTRIBUTE,
-  '#taskToken': TASK_TOKEN_ATTRIBUTE,
-  '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-  '#executionArn': EXECUTION_ARN_ATTRIBUTE,
-  '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
+  '#stage': orderAttributes.stage,
+  '#taskToken': orderAttributes.taskToken,
+  '#taskTokenStage': orderAttributes.taskTokenStage,
+  '#executionArn': orderAttributes.executionArn,
+  '#pendingSignal': orderAttributes.pendingSignal,
 };
 
 function waitAttributeValues(stageId: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/api-keys.js';
-import { ConflictError } from '../errors.js';
-import { actorOf } from '../orders/service.js';
+import { type ConflictPolicy, retryOnConflict } from '../orders/change-runner.js';
+import { actorOf } from '../orders/plans.js';
 import type { WorkflowEngine } from '../orders/workflow-engine.js';
 import { ProblemError, problems } from '../problem.js';
 import { type AslDefinition, type CompileTargets, compileWorkflow } from './compile.js';
@@ -14,6 +14,12 @@ const SIZE_CHECK_ACTOR: WorkflowVersion['publishedBy'] = {
   type: 'key',
   keyId: 'k'.repeat(64),
   role: 'workflow-admin-with-a-long-role-name',
+};
+
+/** Another publish reserved the number or is updating the state machine: the client decides again. */
+const publishConflicts: ConflictPolicy = {
+  attempts: 1,
+  exhausted: () => problems.conflict('Another workflow was published at the same time; retry.'),
 };
 
 /** The built-in default workflow as a version every tenant has (it is not stored). */
@@ -79,15 +85,17 @@ export class WorkflowService {
       });
     }
     // The record comes first: a failed publish leaves no state machine version without one.
-    const reserved = await concurrentPublishIsConflict(() => this.store.reserve(principal.tenantId, draft));
+    const reserved = await retryOnConflict(publishConflicts, () =>
+      this.store.reserve(principal.tenantId, draft),
+    );
     let executionTarget: string | undefined;
     try {
       ({ executionTarget } = await this.engine.deploy(principal.tenantId, reserved.version, draft.asl));
     } catch (error) {
       await this.store.release(principal.tenantId, reserved.version).catch(() => undefined);
-      return concurrentPublishIsConflict(() => Promise.reject(error));
+      return retryOnConflict(publishConflicts, () => Promise.reject(error));
     }
-    await concurrentPublishIsConflict(() =>
+    await retryOnConflict(publishConflicts, () =>
       this.store.activate(principal.tenantId, {
         ...reserved,
         ...(executionTarget ? { executionTarget } : {}),
@@ -143,17 +151,6 @@ export class WorkflowService {
     if (page.hasMore && last) return { versions, next: last.version };
     if (versions.length === limit && last) return { versions, next: last.version };
     return { versions: [...versions, summaryOf(await this.version(tenantId, 0))] };
-  }
-}
-
-/** A concurrent publish won the version number or the state machine update: the caller may retry. */
-async function concurrentPublishIsConflict<T>(step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof ConflictError)
-      throw problems.conflict('Another workflow was published at the same time; retry.');
-    throw error;
   }
 }
 

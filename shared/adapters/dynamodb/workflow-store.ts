@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import type { WorkflowStore, WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
 import { pack, unpack } from './packing.js';
@@ -100,7 +100,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
   private versionItem(tenantId: string, version: WorkflowVersion<W>): Record<string, unknown> {
     return {
       ...keys.workflowVersion(tenantId, version.version),
-      entity: 'workflowVersion',
+      entity: recordTypes.workflowVersion,
       ...version,
       workflow: pack(version.workflow),
       document: pack(version.document),
@@ -161,7 +161,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                 TableName: this.tableName,
                 Item: {
                   ...keys.activeWorkflow(tenantId),
-                  entity: 'activeWorkflow',
+                  entity: recordTypes.activeWorkflow,
                   version: reserved.version,
                   workflow: pack(reserved.workflow),
                   ...(target ? { executionTarget: target } : {}),
