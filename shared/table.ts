@@ -72,6 +72,8 @@ export const orderAttributes = {
   /** Written by the manual-transition wait. */
   taskToken: 'taskToken',
   taskTokenStage: 'taskTokenStage',
+  /** The waiting execution's ARN (`$$.Execution.Id`), which StopExecution and DescribeExecution take. */
+  executionArn: 'executionArn',
   /**
    * The signal a change owes the waiting execution, stored with the change (its `token`). The
    * next wait's own write removes it: by then the signal it held has been delivered.

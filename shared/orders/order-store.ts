@@ -24,6 +24,8 @@ export interface OrderRecord {
   actionResults: Record<string, ActionResult>;
   /** Counts the order's executions: 0 for the first, then retries and migrations. */
   attempt: number;
+  /** The ARN of the execution that last waited on the order (it may be an earlier attempt's). */
+  executionArn?: string;
   /** The execution stopped on a failed action (`onError: "fail"`); a retry or a transition restarts it. */
   halted: boolean;
 }

@@ -203,6 +203,8 @@ export function planMigrate(
       stop: {
         attempt: record.attempt,
         ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
+        // The ARN the execution recorded at its last wait, if that execution is this attempt's.
+        ...(record.executionArn ? { executionArn: record.executionArn } : {}),
       },
       start: { entry: record.entry, attempt },
     },
