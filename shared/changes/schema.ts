@@ -90,5 +90,8 @@ export const ProposedChange = z.object({
   decidedBy: Actor.optional(),
   decisionNote: z.string().optional(),
   appliedVersion: z.int().min(1).optional().describe('The order version applying produced.'),
+  applied: ChangePreview.optional().describe(
+    'What applying did (the stock may have moved since the proposal).',
+  ),
 });
 export type ProposedChange = z.infer<typeof ProposedChange>;

@@ -59,6 +59,11 @@ export interface OrderChange {
   /** Marks (or clears) the order's execution as stopped on a failed action. */
   halted?: boolean;
   idempotency?: IdempotencyCompletion;
+  /**
+   * When the events happened; by default the order's updatedAt. A change that leaves the order
+   * as it was (a change proposed or rejected) names its own time.
+   */
+  at?: string;
 }
 
 /** Written in the same transaction as the change, so a retried POST replays exactly this response. */

@@ -387,21 +387,8 @@ export class OrderService {
     return next;
   }
 
-  /**
-   * Sends the signal the committed change stored, at once so the order moves on without
-   * delay. Should every attempt fail, the stored signal is sent again from the table's stream
-   * (the events function), so it is still delivered at least once.
-   */
-  private async deliverSignal(signal: PendingSignal): Promise<void> {
-    for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
-      try {
-        await this.engine.signal(signal.token, signal.output);
-        return;
-      } catch (error) {
-        if (attempt === SIGNAL_ATTEMPTS) this.onSignalError(error);
-        else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
+  private deliverSignal(signal: PendingSignal): Promise<void> {
+    return deliverSignal(this.engine, signal, this.onSignalError);
   }
 
   list(
@@ -427,12 +414,33 @@ export class OrderService {
 }
 
 /**
+ * Sends the signal a committed change stored, at once so the order moves on without delay.
+ * Should every attempt fail, the stored signal is sent again from the table's stream (the
+ * events function), so it is still delivered at least once.
+ */
+export async function deliverSignal(
+  engine: WorkflowEngine,
+  signal: PendingSignal,
+  onSignalError: (error: unknown) => void,
+): Promise<void> {
+  for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
+    try {
+      await engine.signal(signal.token, signal.output);
+      return;
+    } catch (error) {
+      if (attempt === SIGNAL_ATTEMPTS) onSignalError(error);
+      else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
+
+/**
  * The re-check owed to an execution waiting in a stage whose auto transitions may now hold:
  * its stored token, with the changed order's state at the same stage and entry. None when the
  * stage has no such transitions (it is never woken) or no wait is parked there right now (a
  * wait that parks later sees the change itself: it parks only at the version it evaluated).
  */
-function recheckSignal(
+export function recheckSignal(
   tenantId: string,
   record: OrderRecord,
   workflow: Workflow,

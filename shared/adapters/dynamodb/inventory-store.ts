@@ -17,6 +17,7 @@ import type { InventoryLevel } from '../../actions/schema.js';
 import { ConflictError } from '../../errors.js';
 import { keys } from '../../table.js';
 import { storeCall } from './client.js';
+import type { TransactItem } from './order-store.js';
 
 /** How often setting the stock is re-tried when a reservation or release races it. */
 const SET_ATTEMPTS = 5;
@@ -198,19 +199,73 @@ export class DynamoInventoryStore implements InventoryStore {
     });
   }
 
-  /** Moves `delta` units between available and reserved; taking is refused unless they are available. */
   private stockChange(tenantId: string, sku: string, delta: number) {
-    const taking = delta < 0;
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.inventory(tenantId, sku),
-        UpdateExpression: 'SET reserved = reserved - :delta, available = available + :delta',
-        ConditionExpression: taking ? 'available >= :quantity' : 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':delta': delta, ...(taking ? { ':quantity': -delta } : {}) },
-      },
-    };
+    return stockChangeWrite(this.tableName, tenantId, sku, delta);
   }
+}
+
+/** Moves `delta` units between available and reserved; taking is refused unless they are available. */
+export function stockChangeWrite(tableName: string, tenantId: string, sku: string, delta: number) {
+  const taking = delta < 0;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.inventory(tenantId, sku),
+      UpdateExpression: 'SET reserved = reserved - :delta, available = available + :delta',
+      ConditionExpression: taking ? 'available >= :quantity' : 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':delta': delta, ...(taking ? { ':quantity': -delta } : {}) },
+    },
+  };
+}
+
+/**
+ * The writes that resize one reservation of an order, for a transaction that commits them
+ * with the order: the record is created, resized or deleted only if it still holds `from`
+ * (none when absent), and the difference moves between the SKU's available and reserved stock,
+ * taking only what is available.
+ */
+export function reservationAdjustmentWrites(
+  tableName: string,
+  tenantId: string,
+  reservation: { orderId: string; sku: string; from?: number; to?: number; reservedAt: string },
+): TransactItem[] {
+  const { orderId, sku, from, to, reservedAt } = reservation;
+  const key = keys.reservation(tenantId, orderId, sku);
+  const delta = (to ?? 0) - (from ?? 0);
+  const stock = delta === 0 ? [] : [stockChangeWrite(tableName, tenantId, sku, -delta)];
+  if (from === undefined) {
+    const item = { ...key, entity: 'reservation', tenantId, orderId, sku, quantity: to ?? 0, reservedAt };
+    return [
+      { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...stock,
+    ];
+  }
+  const held = { ':from': from };
+  if (to === undefined) {
+    return [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: 'quantity = :from',
+          ExpressionAttributeValues: held,
+        },
+      },
+      ...stock,
+    ];
+  }
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET quantity = :to',
+        ConditionExpression: 'quantity = :from',
+        ExpressionAttributeValues: { ...held, ':to': to },
+      },
+    },
+    ...stock,
+  ];
 }
 
 function reservationOf(item: Record<string, unknown>): Reservation {
