@@ -261,6 +261,46 @@ describe('the preview and applying it, when the order holds reservations', () =>
   });
 });
 
+describe('reservations after an applied change', () => {
+  it('are what cancelling releases, so the stock comes back whole', async () => {
+    const [kept, added] = [freshSku('KEPT'), freshSku('ADDED')];
+    await call(`/v1/inventory/${kept}`, { method: 'PUT', body: { onHand: 30 } });
+    await call(`/v1/inventory/${added}`, { method: 'PUT', body: { onHand: 30 } });
+    const id = await confirmedOrder([{ sku: kept, quantity: 10, unitPrice: 100 }]);
+    const { body: change } = await propose(id, {
+      items: [
+        { sku: kept, quantity: 25, unitPrice: 100 },
+        { sku: added, quantity: 7, unitPrice: 100 },
+      ],
+    });
+    expect((await apply(id, change.id)).status).toBe(200);
+    expect(await stock(kept)).toMatchObject({ reserved: 25, available: 5 });
+    expect(await stock(added)).toMatchObject({ reserved: 7, available: 23 });
+
+    expect((await move(id, 'cancelled')).status).toBe(200);
+    await eventually('the release on cancel', async () =>
+      (await getOrder(id)).actions.state === 'succeeded' ? true : undefined,
+    );
+    expect(await stock(kept)).toMatchObject({ onHand: 30, reserved: 0, available: 30 });
+    expect(await stock(added)).toMatchObject({ onHand: 30, reserved: 0, available: 30 });
+  });
+
+  it('backorder a new shortfall without a purchase order in a stage that raised none', async () => {
+    const sku = freshSku();
+    await call(`/v1/inventory/${sku}`, { method: 'PUT', body: { onHand: 5 } });
+    const id = await confirmedOrder([{ sku, quantity: 5, unitPrice: 100 }]);
+    expect((await move(id, 'completed')).status).toBe(200);
+    const { body: change } = await propose(id, { items: [{ sku, quantity: 9, unitPrice: 100 }] });
+    expect(change.preview.inventory).toEqual([
+      { sku, reserved: 5, reserve: 0, release: 0, backordered: 4, shortfall: 4 },
+    ]);
+    const applied = await apply(id, change.id);
+    expect(applied.status).toBe(200);
+    expect(applied.body.items[0]).toMatchObject({ quantity: 9, backordered: 4 });
+    expect(await purchaseOrders(id)).toEqual([]);
+  });
+});
+
 describe('rejecting and expiry', () => {
   it('rejects with a note; a rejected change cannot be applied', async () => {
     const id = await confirmedOrder([{ sku: freshSku(), quantity: 2, unitPrice: 100 }]);
