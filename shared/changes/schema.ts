@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DetailField } from '../orders/order.js';
-import { Actor, Order } from '../orders/schema.js';
+import { Actor, Order, PatchOrderRequest } from '../orders/schema.js';
 
 /** What a change after confirmation may touch; the customer and attachments stay as confirmed. */
 export const CHANGEABLE_FIELDS = [
@@ -11,22 +11,18 @@ export const CHANGEABLE_FIELDS = [
   'metadata',
 ] as const satisfies readonly DetailField[];
 
-const patchable = (description: string) => z.unknown().describe(description);
-
 /**
- * A JSON merge-patch of the changeable details. Like PATCH, values are checked after merging
- * against the rules of a new order, together with any field a change may not touch, so one
- * answer lists every problem.
+ * A JSON merge-patch of the changeable details: PATCH's own schema, narrowed. Like PATCH, values
+ * are checked after merging against the rules of a new order, together with any field a change
+ * may not touch, so one answer lists every problem.
  */
-export const ChangePatch = z
-  .looseObject({
-    items: patchable('Replaces the items.').optional(),
-    services: patchable('Replaces the services.').optional(),
-    shipping: patchable('Merged into shipping; null removes it.').optional(),
-    notes: patchable('Replaces the notes; null removes them.').optional(),
-    metadata: patchable('Merged key by key; a null value removes that key.').optional(),
-  })
-  .describe('Merge-patch of items, services, shipping, notes and metadata.');
+export const ChangePatch = PatchOrderRequest.pick({
+  items: true,
+  services: true,
+  shipping: true,
+  notes: true,
+  metadata: true,
+}).describe('Merge-patch of items, services, shipping, notes and metadata.');
 export type ChangePatch = z.output<typeof ChangePatch>;
 
 const note = z.string().max(2000);
