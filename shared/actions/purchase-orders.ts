@@ -63,18 +63,25 @@ export async function bySupplier(
   lines: readonly ShortLine[],
   supplierFallback: string | undefined,
 ): Promise<Map<string | null, PurchaseOrder['items']>> {
+  const stocked = new Map<string, string | null>();
+  for (const line of lines) {
+    if (!line.supplier) stocked.set(line.sku, (await inventory.get(tenantId, line.sku))?.supplier ?? null);
+  }
+  return groupBySupplier(lines, (sku) => stocked.get(sku) ?? null, supplierFallback);
+}
+
+/** The same grouping, with each SKU's inventory supplier already known. */
+export function groupBySupplier(
+  lines: readonly ShortLine[],
+  stockedSupplier: (sku: string) => string | null,
+  supplierFallback: string | undefined,
+): Map<string | null, PurchaseOrder['items']> {
   const grouped = new Map<string | null, PurchaseOrder['items']>();
   for (const line of lines) {
-    const supplier =
-      line.supplier ?? (await inventory.get(tenantId, line.sku))?.supplier ?? supplierFallback ?? null;
+    const supplier = line.supplier ?? stockedSupplier(line.sku) ?? supplierFallback ?? null;
     const items = grouped.get(supplier) ?? [];
     items.push({ sku: line.sku, ...(line.name ? { name: line.name } : {}), quantity: line.quantity });
     grouped.set(supplier, items);
   }
   return grouped;
-}
-
-/** The supplier fallback a `purchase_order.create` action names in its params. */
-export function supplierFallbackOf(params: unknown): string | undefined {
-  return Params.parse(params).supplierFallback;
 }

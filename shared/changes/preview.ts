@@ -18,7 +18,7 @@ import {
 export const MAX_RESERVED_LINES_PER_CHANGE = 30;
 
 /** How one SKU's reservation record changes: created (no `from`), deleted (no `to`) or resized. */
-export interface ReservationAdjustment {
+export interface ReservationResize {
   sku: string;
   from?: number;
   to?: number;
@@ -32,12 +32,12 @@ export interface Shortfall {
   quantity: number;
 }
 
-export interface PlannedChange {
+export interface ChangePlan {
   /** The order as applying leaves it (version and updatedAt moved on, backordered counts set). */
   order: Order;
   changed: DetailField[];
   preview: ChangePreview;
-  adjustments: ReservationAdjustment[];
+  adjustments: ReservationResize[];
   shortfalls: Shortfall[];
 }
 
@@ -85,7 +85,7 @@ function patchOf(order: Order, patch: ChangePatch, now: Date) {
  * is reserved while stock lasts, and the rest is backordered. Proposing stores its preview;
  * applying plans again on what is there then and writes exactly this plan's order.
  */
-export function planChange({ order, patch, reservations, available, now }: ChangeInputs): PlannedChange {
+export function planChange({ order, patch, reservations, available, now }: ChangeInputs): ChangePlan {
   const patched = patchOf(order, patch, now);
   if (patched.changed.length === 0) {
     throw problems.validation(
@@ -118,7 +118,7 @@ export function planChange({ order, patch, reservations, available, now }: Chang
   const held = new Map(reservations.map((reservation) => [reservation.sku, reservation.quantity]));
   const backorderedBefore = new Map(order.items.map((item) => [item.sku, item.backordered]));
   const effects: InventoryEffect[] = [];
-  const adjustments: ReservationAdjustment[] = [];
+  const adjustments: ReservationResize[] = [];
   for (const line of lines) {
     const reserved = held.get(line.sku) ?? 0;
     const reserve = Math.max(0, Math.min(line.to - reserved, available.get(line.sku) ?? 0));

@@ -1,24 +1,17 @@
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeStore, ChangeWrites } from '../../changes/change-store.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChangeRecordWrite, ChangeStore } from '../../changes/change-store.js';
 import type { ProposedChange } from '../../changes/schema.js';
-import type { OrderChange, OrderRecord, PageKey } from '../../orders/order-store.js';
-import { keys } from '../../table.js';
-import { storeCall } from './client.js';
-import { reservationAdjustmentWrites } from './inventory-store.js';
+import type { PageKey } from '../../orders/order-store.js';
+import { keys, recordTypes } from '../../table.js';
 import { OrderPartitionRecords } from './order-partition.js';
-import { orderUpdateWrites, type TransactItem } from './order-store.js';
-import { purchaseOrderPut } from './purchase-order-store.js';
 
-const ENTITY = 'orderChange';
+const ENTITY = recordTypes.orderChange;
 
 /** Changes live in their order's partition and are written in the order's own transactions. */
 export class DynamoChangeStore implements ChangeStore {
   private readonly records: OrderPartitionRecords<ProposedChange>;
 
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
     this.records = new OrderPartitionRecords(client, tableName, ENTITY, keys.orderChangePrefix);
   }
 
@@ -30,48 +23,22 @@ export class DynamoChangeStore implements ChangeStore {
     const { records, lastKey } = await this.records.list(keys.order(tenantId, orderId).pk, limit, after);
     return { changes: records, ...(lastKey ? { lastKey } : {}) };
   }
+}
 
-  async commit(
-    tenantId: string,
-    current: OrderRecord,
-    orderChange: OrderChange,
-    writes: ChangeWrites,
-  ): Promise<void> {
-    const { change } = writes;
-    const { items } = orderUpdateWrites(this.tableName, tenantId, current, orderChange);
-    const record: TransactItem = {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.orderChange(tenantId, change.orderId, change.id),
-          entity: ENTITY,
-          tenantId,
-          ...change,
-        },
-        ...(writes.expectedStatus
-          ? {
-              ConditionExpression: '#status = :expected',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':expected': writes.expectedStatus },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    };
-    const reservations = writes.reservations;
-    const adjustments = (reservations?.adjustments ?? []).flatMap((adjustment) =>
-      reservationAdjustmentWrites(this.tableName, tenantId, {
-        ...adjustment,
-        orderId: change.orderId,
-        reservedAt: reservations?.reservedAt ?? change.proposedAt,
-      }),
-    );
-    const purchaseOrders = (writes.purchaseOrders ?? []).map((purchaseOrder) =>
-      purchaseOrderPut(this.tableName, tenantId, purchaseOrder),
-    );
-    await storeCall(() =>
-      this.client.send(
-        new TransactWriteCommand({ TransactItems: [...items, record, ...adjustments, ...purchaseOrders] }),
-      ),
-    );
-  }
+/** The change record's write for its order's transaction. */
+export function changeRecordPut(tableName: string, tenantId: string, write: ChangeRecordWrite) {
+  const { change, expectedStatus } = write;
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.orderChange(tenantId, change.orderId, change.id), entity: ENTITY, tenantId, ...change },
+      ...(expectedStatus
+        ? {
+            ConditionExpression: '#status = :expected',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expected': expectedStatus },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  };
 }

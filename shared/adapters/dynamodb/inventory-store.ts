@@ -10,12 +10,13 @@ import type {
   InventoryStore,
   ReleaseResult,
   Reservation,
+  ReservationAdjustment,
   ReserveResult,
   SetStockResult,
 } from '../../actions/inventory-store.js';
 import type { InventoryLevel } from '../../actions/schema.js';
 import { ConflictError } from '../../errors.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 import type { TransactItem } from './order-store.js';
 
@@ -78,7 +79,7 @@ export class DynamoInventoryStore implements InventoryStore {
               UpdateExpression: `SET entity = :entity, tenantId = :tenantId, sku = :sku, onHand = :onHand, reserved = if_not_exists(reserved, :zero), available = :onHand - if_not_exists(reserved, :zero)${supplier === undefined ? '' : ', supplier = :supplier'}`,
               ConditionExpression: 'attribute_not_exists(pk) OR reserved <= :onHand',
               ExpressionAttributeValues: {
-                ':entity': 'inventory',
+                ':entity': recordTypes.inventory,
                 ':tenantId': tenantId,
                 ':sku': sku,
                 ':onHand': onHand,
@@ -117,7 +118,12 @@ export class DynamoInventoryStore implements InventoryStore {
     const { orderId, sku, quantity } = reservation;
     const put = {
       TableName: this.tableName,
-      Item: { ...keys.reservation(tenantId, orderId, sku), entity: 'reservation', tenantId, ...reservation },
+      Item: {
+        ...keys.reservation(tenantId, orderId, sku),
+        entity: recordTypes.reservation,
+        tenantId,
+        ...reservation,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     if (quantity === 0) {
@@ -218,23 +224,26 @@ export function stockChangeWrite(tableName: string, tenantId: string, sku: strin
   };
 }
 
-/**
- * The writes that resize one reservation of an order, for a transaction that commits them
- * with the order: the record is created, resized or deleted only if it still holds `from`
- * (none when absent), and the difference moves between the SKU's available and reserved stock,
- * taking only what is available.
- */
+/** The writes of a reservation adjustment (see ReservationAdjustment), for the order's transaction. */
 export function reservationAdjustmentWrites(
   tableName: string,
   tenantId: string,
-  reservation: { orderId: string; sku: string; from?: number; to?: number; reservedAt: string },
+  adjustment: ReservationAdjustment,
 ): TransactItem[] {
-  const { orderId, sku, from, to, reservedAt } = reservation;
+  const { orderId, sku, from, to, reservedAt } = adjustment;
   const key = keys.reservation(tenantId, orderId, sku);
   const delta = (to ?? 0) - (from ?? 0);
   const stock = delta === 0 ? [] : [stockChangeWrite(tableName, tenantId, sku, -delta)];
   if (from === undefined) {
-    const item = { ...key, entity: 'reservation', tenantId, orderId, sku, quantity: to ?? 0, reservedAt };
+    const item = {
+      ...key,
+      entity: recordTypes.reservation,
+      tenantId,
+      orderId,
+      sku,
+      quantity: to ?? 0,
+      reservedAt,
+    };
     return [
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...stock,

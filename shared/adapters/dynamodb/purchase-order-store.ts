@@ -2,10 +2,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurchaseOrderStore } from '../../actions/purchase-order-store.js';
 import type { PurchaseOrder } from '../../actions/schema.js';
 import type { PageKey } from '../../orders/order-store.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { OrderPartitionRecords } from './order-partition.js';
 
-const ENTITY = 'purchaseOrder';
+const ENTITY = recordTypes.purchaseOrder;
 
 function purchaseOrderKey(tenantId: string, purchaseOrder: PurchaseOrder) {
   const { orderId, entry, actionId, supplier, changeId } = purchaseOrder;
