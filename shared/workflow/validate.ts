@@ -4,6 +4,7 @@
  * is reported at once with a JSON pointer; nothing the input contains makes it throw.
  */
 import type * as z from 'zod';
+import { issueMessage } from '../validation.js';
 import { compileWorkflow } from './compile.js';
 import { MAX_CONDITION_DEPTH, type Workflow, workflowDocumentSchema } from './schema.js';
 
@@ -123,7 +124,7 @@ function fromZodIssue(issue: z.core.$ZodIssue, doc: unknown): ValidationIssue[] 
   if (issue.code === 'invalid_type' && at(doc, path) === undefined) {
     return [{ path: pointer(path), message: `${String(path.at(-1) ?? 'the document')} is required` }];
   }
-  return [{ path: pointer(path), message: issue.message }];
+  return [{ path: pointer(path), message: issueMessage(issue) }];
 }
 
 // Rules across stages. They read the raw document defensively, so that they run
