@@ -23,8 +23,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-loc
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
-import { keys } from '../../shared/table.js';
-import { TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE } from '../../shared/workflow/task-payloads.js';
+import { keys, orderAttributes } from '../../shared/table.js';
 import { startFakeAws } from '../support/fake-aws.js';
 
 const run = promisify(execFile);
@@ -355,7 +354,10 @@ describe('the deployed bundles', () => {
         TableName: TABLE,
         Key: { pk: { S: orderKey.pk }, sk: { S: orderKey.sk } },
         UpdateExpression: 'SET #token = :token, #stage = :stage',
-        ExpressionAttributeNames: { '#token': TASK_TOKEN_ATTRIBUTE, '#stage': TASK_TOKEN_STAGE_ATTRIBUTE },
+        ExpressionAttributeNames: {
+          '#token': orderAttributes.taskToken,
+          '#stage': orderAttributes.taskTokenStage,
+        },
         ExpressionAttributeValues: { ':token': { S: 'token-of-the-wait' }, ':stage': { S: 'preliminary' } },
       }),
     );
