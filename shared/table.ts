@@ -53,7 +53,7 @@ export const recordTypes = {
 
 /**
  * The order item's attributes beside the order itself. The compiled wait state writes the
- * token ones and reads `stage` and `order.version` (shared/workflow/compile.ts), so their
+ * token ones and reads `stage` and the order's `version` (shared/workflow/compile.ts), so their
  * names are part of the contract between the table and the state machines.
  */
 export const orderAttributes = {
@@ -104,6 +104,8 @@ export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
   apiKeyByHash: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  /** Never written: `/health` reads it to learn whether the table answers. */
+  healthProbe: { pk: 'HEALTH', sk: 'PROBE' },
   workflowVersion: (tenantId: string, version: number) => ({
     pk: `T#${tenantId}#WF`,
     sk: `V#${String(version).padStart(6, '0')}`,
