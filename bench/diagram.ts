@@ -8,8 +8,8 @@
 import '../local/polyfills.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { denseWorkflow } from '../examples/dense-workflow.js';
 import { startStack } from '../local/stack.js';
-import { denseWorkflow } from '../test/support/dense-workflow.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 const rounds = Number(values.rounds);

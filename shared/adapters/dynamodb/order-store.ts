@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { NewEvent } from '../../events/catalog.js';
 import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
+import { numberedEvents } from '../../orders/history.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
@@ -21,7 +22,7 @@ import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../tabl
 import { orderItem, orderRecordOf } from '../../table-records.js';
 import { storeCall } from './client.js';
 import { companionItems } from './companion-writes.js';
-import { eventItem, eventOf, numberedEvents } from './history-events.js';
+import { eventItem, eventOf } from './history-events.js';
 import { pack } from './packing.js';
 
 export type TransactItem = NonNullable<

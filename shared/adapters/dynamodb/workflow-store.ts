@@ -8,12 +8,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
 import { keys, recordTypes } from '../../table.js';
-import type { WorkflowStore, WorkflowVersion } from '../../workflow/workflow-store.js';
+import { BUILT_IN_VERSION, type WorkflowStore, type WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
 import { pack, unpack } from './packing.js';
-
-/** The built-in default workflow is version 0 of every tenant until it publishes its own. */
-export const BUILT_IN_VERSION = 0;
 
 /**
  * DynamoDB's item limit is 400 KB (409,600 bytes, attribute names included); this leaves

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { denseWorkflow } from '../../../examples/dense-workflow.js';
 import { diagramLimits } from '../../../shared/workflow/diagram-renderer.js';
-import { denseWorkflow } from '../../support/dense-workflow.js';
 import { useStack } from '../../support/stack.js';
 
 const api = useStack();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { denseWorkflow } from '../../../../examples/dense-workflow.js';
 import { WorkerSvgRenderer } from '../../../../shared/adapters/node/worker-svg-renderer.js';
 import { ProblemError } from '../../../../shared/problem.js';
 import { workflowToDot } from '../../../../shared/workflow/diagram.js';
 import { validateWorkflow } from '../../../../shared/workflow/validate.js';
-import { denseWorkflow } from '../../../support/dense-workflow.js';
 
 function dotOf(stages: number, perStage: number): string {
   const { workflow } = validateWorkflow(denseWorkflow(stages, perStage));

@@ -1,4 +1,4 @@
-import type { WorkflowDocument } from '../../shared/workflow/schema.js';
+import type { WorkflowDocument } from '../shared/workflow/schema.js';
 
 /**
  * A valid workflow whose diagram is as hard to lay out as a document gets: `stages` stages,
