@@ -48,6 +48,7 @@ export const recordTypes = {
   queuedDelivery: 'queuedDelivery',
   purchaseOrder: 'purchaseOrder',
   laborTask: 'laborTask',
+  orderChange: 'orderChange',
   streamCheckpoint: 'streamCheckpoint',
 } as const;
 
@@ -141,16 +142,20 @@ export const keys = {
     sk: `RES#${sku}`,
   }),
   reservationPrefix: 'RES#',
-  /** One purchase order per (stage entry, action, supplier); an empty supplier segment means none. */
+  /**
+   * One purchase order per (stage entry, action, supplier); an empty supplier segment means none.
+   * One raised for an applied change's new shortfall carries the change id after the action's.
+   */
   purchaseOrder: (
     tenantId: string,
     orderId: string,
     entry: number,
     actionId: string,
     supplier: string | null,
+    changeId?: string,
   ) => ({
     pk: `T#${tenantId}#O#${orderId}`,
-    sk: `PO#${String(entry).padStart(10, '0')}#${actionId}#${supplier ?? ''}`,
+    sk: `PO#${String(entry).padStart(10, '0')}#${actionId}${changeId ? `+${changeId}` : ''}#${supplier ?? ''}`,
   }),
   purchaseOrderPrefix: 'PO#',
   laborTask: (tenantId: string, orderId: string, entry: number, actionId: string) => ({
@@ -158,6 +163,12 @@ export const keys = {
     sk: `TASK#${String(entry).padStart(10, '0')}#${actionId}`,
   }),
   laborTaskPrefix: 'TASK#',
+  /** Changes proposed after confirmation, by id (time-sortable, so a backwards query is newest first). */
+  orderChange: (tenantId: string, orderId: string, changeId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `CHG#${changeId}`,
+  }),
+  orderChangePrefix: 'CHG#',
 } as const;
 
 /**

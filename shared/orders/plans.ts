@@ -30,7 +30,7 @@ interface ClientRequest {
  * stage has no such transitions (it is never woken) or no wait is parked there right now (a
  * wait that parks later sees the change itself: it parks only at the version it evaluated).
  */
-function recheckSignal(
+export function recheckSignal(
   tenantId: string,
   record: OrderRecord,
   workflow: Workflow,
