@@ -33,7 +33,14 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 const ADMIN_KEY = 'admin-key-for-the-bundle-test';
 const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
-const FUNCTIONS = ['api', 'authorizer', 'workflow-task', 'events', 'webhook-delivery'] as const;
+const FUNCTIONS = [
+  'api',
+  'authorizer',
+  'workflow-task',
+  'events',
+  'webhook-delivery',
+  'stranded-orders',
+] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 let dynamo: DynamoDbLocal;
@@ -64,6 +71,7 @@ function environmentOf(
     'workflow-task': stack.workflowTaskFunction,
     events: stack.eventsFunction,
     'webhook-delivery': stack.webhookDeliveryFunction,
+    'stranded-orders': stack.strandedOrdersFunction,
   }[name];
   const id = stack.getLogicalId(fn.function.node.defaultChild as never);
   const variables = template.toJSON().Resources[id].Properties.Environment.Variables as Record<
@@ -381,5 +389,30 @@ describe('the deployed bundles', () => {
         stage: 'submitted',
       });
     }
+  });
+
+  it('stranded-orders: an execution that failed on an unavailable store gets its order a new one', async () => {
+    const tenantId = state.tenantId as string;
+    const orderId = state.orderId as string;
+    const machine = environments.get('stranded-orders')?.DEFAULT_STATE_MACHINE_ARN as string;
+    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${orderId}`;
+    const result = await invoke('stranded-orders', {
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      detail: {
+        executionArn,
+        stateMachineArn: machine,
+        name: orderId,
+        status: 'FAILED',
+        error: 'Orderflow.StoreUnavailable',
+        input: JSON.stringify({ tenantId, orderId, stage: 'submitted', entry: 2, order: {} }),
+      },
+    });
+    expect(result).toEqual({ outcome: 'resumed' });
+    expect(fake.callsTo('AWSStepFunctions.DescribeExecution').map((call) => call.body)).toEqual([
+      { executionArn },
+    ]);
+    const restart = fake.callsTo('AWSStepFunctions.StartExecution').at(-1);
+    expect(restart?.body).toMatchObject({ stateMachineArn: machine, name: `${orderId}-1` });
   });
 });

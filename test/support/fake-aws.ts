@@ -29,6 +29,12 @@ export async function startFakeAws(secrets: Record<string, string>) {
       startDate: Date.now() / 1000,
     }),
     'AWSStepFunctions.SendTaskSuccess': () => ({}),
+    // Every execution asked about has just failed (the stranded-orders bundle's case).
+    'AWSStepFunctions.DescribeExecution': ({ executionArn }) => ({
+      executionArn,
+      status: 'FAILED',
+      startDate: Date.now() / 1000,
+    }),
     // Reversible, so what one bundle seals another opens; a real key is KMS's business.
     'TrentService.Encrypt': ({ Plaintext }) => ({ CiphertextBlob: Plaintext, KeyId: 'fake' }),
     'TrentService.Decrypt': ({ CiphertextBlob }) => ({ Plaintext: CiphertextBlob, KeyId: 'fake' }),
