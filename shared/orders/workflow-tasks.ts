@@ -166,7 +166,11 @@ export class WorkflowTasks {
         { stage, entry },
         (current, pinned) => this.successChange(current, pinned, action, outcome, entry),
         { record, workflow },
-      );
+      ).catch(async (error: unknown) => {
+        // The order left the stage entry while the action ran: nothing records its effect.
+        if (error instanceof StageConflictError || error instanceof OrderGoneError) await outcome.undo?.();
+        throw error;
+      });
       record = {
         ...written.record,
         order: written.change.order,
