@@ -48,7 +48,9 @@ export function computeTotals(details: Details, currency: string): Order['totals
       over.push({ path, message: `${amount} is over the limit of ${MAX_MONEY} minor units.` });
   };
   const lineTotals = details.items.map((item) => (item.unitPrice ?? 0) * item.quantity);
-  lineTotals.forEach((total, index) => overLimit(`/items/${index}`, total));
+  lineTotals.forEach((total, index) => {
+    overLimit(`/items/${index}`, total);
+  });
   const items = lineTotals.reduce((sum, total) => sum + total, 0);
   const services = details.services.reduce((sum, service) => sum + (service.price ?? 0), 0);
   if (over.length === 0) {

@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod';
 import { eventCatalog, HTTP_ACTION_EVENT_TYPE } from '../events/catalog.js';
+import { issueMessage } from '../validation.js';
 import { checkUrlSyntax } from '../webhooks/url-safety.js';
 import { compileWorkflow } from './compile.js';
 import { MAX_CONDITION_DEPTH, type Workflow, workflowDocumentSchema } from './schema.js';
@@ -125,7 +126,7 @@ function fromZodIssue(issue: z.core.$ZodIssue, doc: unknown): ValidationIssue[] 
   if (issue.code === 'invalid_type' && at(doc, path) === undefined) {
     return [{ path: pointer(path), message: `${String(path.at(-1) ?? 'the document')} is required` }];
   }
-  return [{ path: pointer(path), message: issue.message }];
+  return [{ path: pointer(path), message: issueMessage(issue) }];
 }
 
 // Rules across stages. They read the raw document defensively, so that they run
