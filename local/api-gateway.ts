@@ -34,7 +34,7 @@ function decodePathSegment(segment = ''): string {
     return decodeURIComponent(segment);
   } catch {
     throw problems.validation(
-      [{ path: '/path', message: `"${segment}" is not valid percent-encoding.` }],
+      [{ path: '/params', message: `"${segment}" is not valid percent-encoding.` }],
       'The path is not valid.',
     );
   }

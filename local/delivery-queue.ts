@@ -10,6 +10,8 @@ export interface LocalDeliveryQueueOptions {
   perEndpoint?: number;
   /** Attempts in flight altogether. */
   total?: number;
+  /** Attempts in flight per tenant: one tenant's slow endpoints never take every slot. */
+  perTenant?: number;
   /** Like SQS's visibility timeout: a message whose handling threw is offered again after this. */
   retryFailedAfterMs?: number;
   log?: (line: string) => void;
@@ -31,6 +33,28 @@ const keyOf = ({ tenantId, webhookId, deliveryId }: DeliveryMessage) =>
   keys.queuedDelivery(tenantId, webhookId, deliveryId);
 
 /**
+ * Due entries taking turns by tenant (each tenant's in their own order): a tenant with a
+ * thousand deliveries waiting does not go before one with a single delivery.
+ */
+function interleavedByTenant(due: Entry[]): Entry[] {
+  const byTenant = new Map<string, Entry[]>();
+  for (const entry of due) {
+    const lane = byTenant.get(entry.message.tenantId) ?? [];
+    lane.push(entry);
+    byTenant.set(entry.message.tenantId, lane);
+  }
+  const lanes = [...byTenant.values()];
+  const turns: Entry[] = [];
+  for (let index = 0; turns.length < due.length; index++) {
+    for (const lane of lanes) {
+      const entry = lane[index];
+      if (entry) turns.push(entry);
+    }
+  }
+  return turns;
+}
+
+/**
  * The local stand-in for the SQS delivery queue. Every queued message is an item in the
  * table (one per delivery), so pending deliveries survive a restart and are picked up on
  * start; timers only decide when to look. Lanes per subscription bound concurrency per
@@ -39,6 +63,7 @@ const keyOf = ({ tenantId, webhookId, deliveryId }: DeliveryMessage) =>
 export class LocalDeliveryQueue implements DeliveryQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlightPerEndpoint = new Map<string, number>();
+  private readonly inFlightPerTenant = new Map<string, number>();
   private readonly busyGroups = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private consumer?: Consumer;
@@ -127,17 +152,18 @@ export class LocalDeliveryQueue implements DeliveryQueue {
     if (this.stopped || !this.consumer) return;
     clearTimeout(this.timer);
     const now = Date.now();
-    const { perEndpoint = 4, total = 64 } = this.options;
+    const { perEndpoint = 4, total = 64, perTenant = 16 } = this.options;
     const waiting = [...this.entries.values()].filter((entry) => !entry.running);
     const due = waiting
       .filter((entry) => entry.dueAt <= now)
       .sort((a, b) => a.dueAt - b.dueAt || a.order - b.order);
-    for (const entry of due) {
+    for (const entry of interleavedByTenant(due)) {
       if (this.inFlight.size >= total) break;
-      const { webhookId, orderId } = entry.message;
+      const { tenantId, webhookId, orderId } = entry.message;
       const group = `${webhookId}/${orderId}`;
       if ((this.inFlightPerEndpoint.get(webhookId) ?? 0) >= perEndpoint || this.busyGroups.has(group))
         continue;
+      if ((this.inFlightPerTenant.get(tenantId) ?? 0) >= perTenant) continue;
       this.run(entry, group);
     }
     const later = waiting.filter((entry) => entry.dueAt > now).map((entry) => entry.dueAt);
@@ -145,10 +171,11 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   }
 
   private run(entry: Entry, group: string): void {
-    const { webhookId } = entry.message;
+    const { webhookId, tenantId } = entry.message;
     entry.running = true;
     this.busyGroups.add(group);
     this.inFlightPerEndpoint.set(webhookId, (this.inFlightPerEndpoint.get(webhookId) ?? 0) + 1);
+    this.inFlightPerTenant.set(tenantId, (this.inFlightPerTenant.get(tenantId) ?? 0) + 1);
     const consumer = this.consumer as Consumer;
     const task = (async () => {
       try {
@@ -169,6 +196,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       this.inFlight.delete(task);
       this.busyGroups.delete(group);
       this.inFlightPerEndpoint.set(webhookId, (this.inFlightPerEndpoint.get(webhookId) ?? 1) - 1);
+      this.inFlightPerTenant.set(tenantId, (this.inFlightPerTenant.get(tenantId) ?? 1) - 1);
       this.pump();
     });
   }

@@ -47,7 +47,7 @@ async function reserveOnce(
   sku: string,
   wanted: number,
   now: Date,
-): Promise<Reservation> {
+): Promise<{ reservation: Reservation; made: boolean }> {
   for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
     // A SKU without an inventory record has nothing available: the item is fully backordered.
     const available = (await store.get(tenantId, sku))?.available ?? 0;
@@ -58,11 +58,11 @@ async function reserveOnce(
       reservedAt: now.toISOString(),
     };
     const result = await store.reserve(tenantId, reservation);
-    if (result.status === 'reserved') return reservation;
+    if (result.status === 'reserved') return { reservation, made: true };
     if (result.status === 'exists') {
       // An earlier or concurrent run of the same action got there first; its reservation is the one.
       const winner = await store.getReservation(tenantId, orderId, sku);
-      if (winner) return winner;
+      if (winner) return { reservation: winner, made: false };
     } else {
       await pause();
     }
@@ -75,10 +75,12 @@ export async function reserveInventory(
   { tenantId, order, now }: ActionContext,
 ): Promise<ActionOutcome> {
   const reserved = new Map<string, number>();
+  const made: Reservation[] = [];
   // One SKU at a time: each reservation is its own small transaction, idempotent on its own.
   for (const item of order.items) {
-    const reservation = await reserveOnce(store, tenantId, order.id, item.sku, item.quantity, now);
-    reserved.set(item.sku, reservation.quantity);
+    const outcome = await reserveOnce(store, tenantId, order.id, item.sku, item.quantity, now);
+    reserved.set(item.sku, outcome.reservation.quantity);
+    if (outcome.made) made.push(outcome.reservation);
   }
   const backorderedOf = (item: Order['items'][number]) =>
     Math.max(0, item.quantity - (reserved.get(item.sku) ?? 0));
@@ -90,6 +92,10 @@ export async function reserveInventory(
         reserved.has(item.sku) ? { ...item, backordered: backorderedOf(item) } : item,
       ),
     }),
+    // Only what this run reserved: a reservation an earlier run made stays with its record.
+    undo: async () => {
+      for (const reservation of made) await releaseOne(store, tenantId, reservation);
+    },
     result: {
       reservations: order.items.map((item) => ({
         sku: item.sku,
@@ -106,16 +112,25 @@ export async function releaseInventory(
 ): Promise<ActionOutcome> {
   const released: { sku: string; quantity: number }[] = [];
   for (const reservation of await store.reservationsOf(tenantId, order.id)) {
-    for (let attempt = 1; ; attempt++) {
-      const result = await store.release(tenantId, reservation);
-      if (result.status === 'released')
-        released.push({ sku: reservation.sku, quantity: reservation.quantity });
-      if (result.status !== 'retry') break;
-      if (attempt >= CONTENDED_ATTEMPTS) {
-        throw new ConflictError(`Releasing ${reservation.sku} kept colliding with other writes.`);
-      }
-      await pause();
+    if (await releaseOne(store, tenantId, reservation)) {
+      released.push({ sku: reservation.sku, quantity: reservation.quantity });
     }
   }
   return { result: { released } };
+}
+
+/** Releases one reservation; false when it was released already. */
+async function releaseOne(
+  store: InventoryStore,
+  tenantId: string,
+  reservation: Reservation,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await store.release(tenantId, reservation);
+    if (result.status !== 'retry') return result.status === 'released';
+    if (attempt >= CONTENDED_ATTEMPTS) {
+      throw new ConflictError(`Releasing ${reservation.sku} kept colliding with other writes.`);
+    }
+    await pause();
+  }
 }

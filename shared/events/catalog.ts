@@ -63,6 +63,10 @@ export const eventCatalog = {
     '`POST /v1/orders/{id}/migrate`',
     z.object({ order: Order, fromVersion: z.int(), toVersion: z.int() }),
   ),
+  'order.auto_moves_stopped': entry(
+    'too many automatic moves in a row; the order stays in its stage',
+    z.object({ order: Order, stage: z.string(), moves: z.int() }),
+  ),
   'order.item_progressed': entry(
     'item or service progress',
     z.object({

@@ -21,6 +21,11 @@ export interface ActionOutcome {
   result?: Record<string, unknown>;
   /** Further history events (a `notify` action's custom event). */
   events?: NewEvent[];
+  /**
+   * Takes back what this run did, when its success cannot be recorded because the order left
+   * the stage entry meanwhile: an effect with no record of it must not stay behind.
+   */
+  undo?: () => Promise<void>;
 }
 
 /**

@@ -19,6 +19,27 @@ type Details = Pick<Order, 'items' | 'services'>;
  */
 export const MAX_MONEY = 1_000_000_000_000;
 
+/**
+ * The largest order, as JSON. DynamoDB refuses items over 400 KB; the order item also holds
+ * what the store keeps beside the order (action results, the wait's token), so the order
+ * itself stays well below that.
+ */
+export const MAX_ORDER_BYTES = 300_000;
+
+/** The order, or a 422 naming the limit when it would not fit in its item. */
+export function assertOrderFits<O extends Order>(order: O): O {
+  const bytes = Buffer.byteLength(JSON.stringify(order));
+  if (bytes > MAX_ORDER_BYTES) {
+    throw new ProblemError(
+      422,
+      'order-too-large',
+      `The order would be ${bytes} bytes as JSON; an order is limited to ${MAX_ORDER_BYTES}.`,
+      { extensions: { limit: MAX_ORDER_BYTES, size: bytes } },
+    );
+  }
+  return order;
+}
+
 /** The order's totals, or a 422 naming every line and total over `MAX_MONEY`. */
 export function computeTotals(details: Details, currency: string): Order['totals'] {
   const over: ProblemDetail[] = [];
@@ -67,7 +88,7 @@ export function newOrder(input: {
     })),
     services: request.services.map((service) => ({ ...service, status: 'pending' as const })),
   };
-  return {
+  return assertOrderFits({
     id: newId('ord', now.getTime()),
     stage: input.stage,
     version: 1,
@@ -83,7 +104,7 @@ export function newOrder(input: {
     actions: { state: 'none', failed: [] },
     createdAt: at,
     updatedAt: at,
-  };
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -205,6 +226,7 @@ export function applyPatch(
     version: order.version + 1,
     updatedAt: now.toISOString(),
   };
+  assertOrderFits(next);
   return { order: next, changed };
 }
 

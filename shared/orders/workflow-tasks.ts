@@ -38,6 +38,19 @@ export class NotYetDueError extends Error {
   }
 }
 
+/** How many automatic moves in a row an order may make with nothing from outside in between. */
+export const MAX_CONSECUTIVE_AUTO_MOVES = 50;
+/** History events read per page while counting them: one page covers most orders. */
+const AUTO_MOVE_PAGE = 25;
+
+/** Not caught by the state machine: the execution ends, the order stays halted in its stage. */
+export class AutoMovesStoppedError extends Error {
+  constructor(orderId: string, moves: number) {
+    super(`Order ${orderId} made ${moves} automatic moves in a row and was stopped.`);
+    this.name = 'Orderflow.AutoMovesStopped';
+  }
+}
+
 export class OrderGoneError extends Error {
   constructor(orderId: string) {
     super(`Order ${orderId} does not exist.`);
@@ -69,7 +82,7 @@ export class WorkflowTasks {
   private readonly changes: OrderChangeRunner;
 
   constructor(
-    store: OrderStore,
+    private readonly store: OrderStore,
     workflows: WorkflowSource<Workflow>,
     private readonly actions: ActionRunner,
     private readonly clock: () => Date = () => new Date(),
@@ -148,7 +161,11 @@ export class WorkflowTasks {
         { stage, entry },
         (current, workflow) => this.successChange(current, workflow, action, outcome, entry),
         { record, pinned: read.pinned },
-      );
+      ).catch(async (error: unknown) => {
+        // The order left the stage entry while the action ran: nothing records its effect.
+        if (error instanceof StageConflictError || error instanceof OrderGoneError) await outcome.undo?.();
+        throw error;
+      });
       record = {
         ...written.record,
         order: written.change.order,
@@ -241,6 +258,7 @@ export class WorkflowTasks {
 
   private async move(payload: MovePayload): Promise<ExecutionState> {
     const { tenantId, orderId, from, to, entry, cause } = payload;
+    if (cause === 'auto') await this.stopEndlessAutoMoves(payload);
     const { change } = await this.change(tenantId, orderId, { stage: from, entry }, (record, workflow) => {
       if (payload.dueAfterSeconds !== undefined) {
         const due = Date.parse(record.stageEnteredAt) + payload.dueAfterSeconds * 1000;
@@ -252,6 +270,53 @@ export class WorkflowTasks {
       };
     });
     return executionState(tenantId, change.order, entry + 1);
+  }
+
+  /**
+   * Auto transitions whose conditions keep holding could move an order round a loop forever.
+   * After `MAX_CONSECUTIVE_AUTO_MOVES` automatic moves with nothing from outside in between
+   * (a request, a timeout), the order stays where it is, halted like an order whose action
+   * failed, with an event saying why; the execution ends. A transition or a retry resumes it.
+   */
+  private async stopEndlessAutoMoves(payload: MovePayload): Promise<void> {
+    const { tenantId, orderId, from, entry } = payload;
+    const { record } = await this.changes.read(tenantId, orderId);
+    if (record.order.stage !== from || record.entry !== entry) return;
+    const moves = await this.consecutiveAutoMoves(tenantId, orderId, record.lastSequence);
+    if (moves < MAX_CONSECUTIVE_AUTO_MOVES) return;
+    if (!record.halted) {
+      await this.change(tenantId, orderId, { stage: from, entry }, (current) => {
+        const order = {
+          ...current.order,
+          version: current.order.version + 1,
+          updatedAt: this.clock().toISOString(),
+        };
+        const stopped = buildEvent('order.auto_moves_stopped', SYSTEM, { order, stage: from, moves });
+        return { order, events: [stopped], halted: true };
+      });
+    }
+    throw new AutoMovesStoppedError(orderId, moves);
+  }
+
+  /** Automatic moves since the last stage change that was not one, read newest first. */
+  private async consecutiveAutoMoves(
+    tenantId: string,
+    orderId: string,
+    lastSequence: number,
+  ): Promise<number> {
+    let moves = 0;
+    for (let upTo = lastSequence; upTo > 0; upTo -= AUTO_MOVE_PAGE) {
+      const after = Math.max(0, upTo - AUTO_MOVE_PAGE);
+      const { events } = await this.store.listEvents(tenantId, orderId, upTo - after, after);
+      for (const event of events.reverse()) {
+        if (event.type === 'order.auto_moves_stopped') return moves;
+        if (event.actor.type !== 'system') return moves;
+        if (event.type !== 'order.stage_changed') continue;
+        if (event.data.cause !== 'auto') return moves;
+        if (++moves >= MAX_CONSECUTIVE_AUTO_MOVES) return moves;
+      }
+    }
+    return moves;
   }
 
   private async reload(tenantId: string, orderId: string): Promise<ExecutionState> {

@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import type { PageKey } from '../orders/order-store.js';
-import { problems } from '../problem.js';
+import { ProblemError, problems } from '../problem.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { CreateWebhookRequest, Delivery, Webhook } from './schema.js';
 import type { SecretBox } from './secret-box.js';
@@ -32,6 +32,12 @@ export function toDelivery({
   return delivery;
 }
 
+/**
+ * Subscriptions per tenant: with the delivery queue's per-tenant share this bounds how much of
+ * the delivery capacity one tenant's endpoints can hold.
+ */
+export const MAX_SUBSCRIPTIONS_PER_TENANT = 25;
+
 /** Webhook subscriptions and their deliveries as the API manages them. */
 export class WebhookService {
   constructor(
@@ -45,6 +51,15 @@ export class WebhookService {
   /** Answers the signing secret; this is the only time it leaves the service in the clear. */
   async create(tenantId: string, request: CreateWebhookRequest): Promise<Webhook & { secret: string }> {
     await this.assertSafe(request.url);
+    const existing = await this.store.listWebhooks(tenantId, MAX_SUBSCRIPTIONS_PER_TENANT);
+    if (existing.webhooks.length >= MAX_SUBSCRIPTIONS_PER_TENANT) {
+      throw new ProblemError(
+        422,
+        'too-many-webhooks',
+        `A tenant has at most ${MAX_SUBSCRIPTIONS_PER_TENANT} webhook subscriptions; delete one first.`,
+        { extensions: { limit: MAX_SUBSCRIPTIONS_PER_TENANT } },
+      );
+    }
     const now = this.clock();
     const id = newId('wh', now.getTime());
     const secret = generateWebhookSecret();

@@ -173,6 +173,8 @@ function crossStageProblems(
   }
 
   const edges = new Map<string, Set<string>>();
+  /** Auto targets of each stage that always moves on by itself (it has an auto transition without `when`). */
+  const alwaysMovesOn = new Map<string, { index: number; targets: Set<string> }>();
   for (const stage of stages) {
     const base = `/stages/${stage.index}`;
     const targets = new Set<string>();
@@ -241,6 +243,9 @@ function crossStageProblems(
         message: `"${timeoutTo}" is not a transition target of this stage`,
       });
     }
+    if (unconditionalAuto !== undefined && stage.id !== undefined) {
+      alwaysMovesOn.set(stage.id, { index: stage.index, targets: seen.auto });
+    }
     checkActions(stage.raw, base, allTargets, errors, options);
     list(stage.raw.emits).forEach((raw, index) => {
       const type = text(raw);
@@ -252,6 +257,49 @@ function crossStageProblems(
   }
 
   graphProblems(stages, edges, initialStage, errors, warnings);
+  endlessAutoLoops(alwaysMovesOn, errors);
+}
+
+/**
+ * A loop of auto transitions through stages that each always move on by themselves can run
+ * forever: nothing outside the order has to happen for it to go round again.
+ */
+function endlessAutoLoops(
+  alwaysMovesOn: Map<string, { index: number; targets: Set<string> }>,
+  errors: ValidationIssue[],
+): void {
+  for (const [start, { index }] of alwaysMovesOn) {
+    // Breadth-first from `start` through such stages only, back to `start`.
+    const cameFrom = new Map<string, string>();
+    const pending = [start];
+    let loop: string[] | undefined;
+    for (let at = pending.shift(); at !== undefined && !loop; at = pending.shift()) {
+      for (const next of alwaysMovesOn.get(at)?.targets ?? []) {
+        if (next === start) {
+          loop = [start];
+          for (
+            let step: string | undefined = at;
+            step !== start && step !== undefined;
+            step = cameFrom.get(step)
+          ) {
+            loop.splice(1, 0, step);
+          }
+          loop.push(start);
+          break;
+        }
+        if (alwaysMovesOn.has(next) && !cameFrom.has(next)) {
+          cameFrom.set(next, at);
+          pending.push(next);
+        }
+      }
+    }
+    if (loop) {
+      errors.push({
+        path: `/stages/${index}/transitions`,
+        message: `auto transitions can loop forever: ${loop.map((id) => `"${id}"`).join(' → ')} (every stage on it has an auto transition without \`when\`); give one of them a condition or make it manual`,
+      });
+    }
+  }
 }
 
 function checkActions(

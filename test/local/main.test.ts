@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,38 @@ describe('npm start', () => {
       const second = await start([], env);
       const again = await fetch(`${second.url}/v1/orders/${id}`, { headers });
       expect(again.status).toBe(200);
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('keeps an order acknowledged just before the whole stack is killed outright', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
+    try {
+      const env = {
+        ORDERFLOW_DATA_DIR: dataDir,
+        ORDERFLOW_ADMIN_KEY: 'admin-1',
+        ORDERFLOW_DEMO_API_KEY: 'demo-key-1',
+      };
+      const first = await start([], env);
+      const headers = { authorization: 'Bearer demo-key-1', 'content-type': 'application/json' };
+      const created = await fetch(`${first.url}/v1/orders`, {
+        method: 'POST',
+        headers,
+        body: '{"currency":"GBP"}',
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      first.child.kill('SIGKILL');
+      await exited(first.child);
+      expect(await eventually(() => !javaRunning(first.dynamoPort))).toBe(true);
+      // DynamoDB Local keeps everything in one SQLite file (README, "What survives what").
+      expect(readdirSync(join(dataDir, 'dynamodb'))).toContain('shared-local-instance.db');
+
+      const second = await start([], env);
+      expect((await fetch(`${second.url}/v1/orders/${id}`, { headers })).status).toBe(200);
       second.child.kill('SIGTERM');
       await exited(second.child);
     } finally {

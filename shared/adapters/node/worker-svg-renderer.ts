@@ -3,6 +3,7 @@ import { ProblemError } from '../../problem.js';
 import { diagramLimits, diagramTooComplex, type SvgRenderer } from '../../workflow/diagram-renderer.js';
 
 const WORKER = new URL('./svg-layout-worker.mjs', import.meta.url);
+const STARTUP_MS = 30_000;
 
 /**
  * Each layout on its own worker thread, so the event loop keeps serving other requests;
@@ -31,11 +32,16 @@ export class WorkerSvgRenderer implements SvgRenderer {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise<string>((resolve, reject) => {
-        timer = setTimeout(
-          () => reject(diagramTooComplex(`Laying it out took longer than ${this.options.deadlineMs} ms.`)),
-          this.options.deadlineMs,
-        );
-        worker.once('message', resolve);
+        const refuse = () =>
+          reject(diagramTooComplex(`Laying it out took longer than ${this.options.deadlineMs} ms.`));
+        // Loading Graphviz is bounded too, generously: a machine under load may take seconds.
+        timer = setTimeout(() => reject(new Error('The layout worker did not start.')), STARTUP_MS);
+        worker.on('message', (message: { ready?: true; svg?: string }) => {
+          if (message.ready) {
+            clearTimeout(timer);
+            timer = setTimeout(refuse, this.options.deadlineMs);
+          } else if (message.svg !== undefined) resolve(message.svg);
+        });
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`The layout worker exited with code ${code}.`)));
       });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MONEY } from '../../../shared/orders/order.js';
+import { MAX_MONEY, MAX_ORDER_BYTES } from '../../../shared/orders/order.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -74,6 +74,48 @@ describe('money limits', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('order size', () => {
+  const euros = (count: number) => '€'.repeat(count);
+
+  it('refuses a merge-patch that would make the order too large to store, naming the limit', async () => {
+    const items = Array.from({ length: 500 }, (_, index) => ({
+      sku: `SKU-${index}`,
+      name: euros(140),
+      quantity: 1,
+    }));
+    const created = await api.call('/v1/orders', { method: 'POST', body: { currency: 'GBP', items } });
+    expect(created.status).toBe(201);
+
+    const patch = {
+      services: Array.from({ length: 100 }, (_, index) => ({ code: `S${index}`, description: euros(500) })),
+      notes: euros(10_000),
+      metadata: Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`key-${index}`, euros(500)])),
+    };
+    expect(Buffer.byteLength(JSON.stringify(patch))).toBeLessThan(256 * 1024);
+    const response = await api.call(`/v1/orders/${created.body.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: patch,
+    });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body.limit).toBe(MAX_ORDER_BYTES);
+    expect(response.body.detail).toContain(String(MAX_ORDER_BYTES));
+    expect((await api.call(`/v1/orders/${created.body.id}`)).body.version).toBe(1);
+  });
+
+  it('keeps accepting the largest order a request body can create', async () => {
+    const items = Array.from({ length: 500 }, (_, index) => ({
+      sku: `SKU-${index}`,
+      name: euros(150),
+      quantity: 1,
+    }));
+    const body = { currency: 'GBP', items };
+    expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThan(256 * 1024);
+    expect((await api.call('/v1/orders', { method: 'POST', body })).status).toBe(201);
   });
 });
 

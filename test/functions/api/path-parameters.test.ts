@@ -36,7 +36,7 @@ describe('path parameters', () => {
         });
         expect([400, 404], `${value.slice(0, 30)} → ${response.status}`).toContain(response.status);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
-        expect(response.body.errors[0].path).toMatch(/^\/path(\/|$)/);
+        expect(response.body.errors[0].path).toMatch(/^\/params(\/|$)/);
       }
     });
   }

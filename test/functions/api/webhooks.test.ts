@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_SUBSCRIPTIONS_PER_TENANT } from '../../../shared/webhooks/subscriptions.js';
 import { eventually } from '../../support/eventually.js';
 import { type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
@@ -321,5 +322,22 @@ describe('delivering', () => {
     expect(hanging.received.length).toBeLessThanOrEqual(4);
     await hanging.waitFor(5, 10_000);
     expect(hanging.maxConcurrent).toBe(4);
+  });
+});
+
+describe('subscriptions per tenant', () => {
+  it(`are limited to ${MAX_SUBSCRIPTIONS_PER_TENANT}, and the next one answers 422 naming the limit`, async () => {
+    const { apiKey } = await api.newTenant();
+    const subscribe = () =>
+      api.call('/v1/webhooks', {
+        method: 'POST',
+        key: apiKey,
+        body: { url: 'http://127.0.0.1:9/hooks', events: ['order.created'] },
+      });
+    for (let count = 0; count < MAX_SUBSCRIPTIONS_PER_TENANT; count++)
+      expect((await subscribe()).status).toBe(201);
+    const refused = await subscribe();
+    expect(refused.status).toBe(422);
+    expect(refused.body.limit).toBe(MAX_SUBSCRIPTIONS_PER_TENANT);
   });
 });

@@ -271,6 +271,34 @@ describe('validateWorkflow', () => {
     expect(errorsOf(doc)[0]?.message).toMatch(/built-in event type/);
   });
 
+  it('refuses auto transitions that can loop forever, naming the loop', () => {
+    const doc = baseDocument();
+    doc.stages[0].transitions = [{ to: 'review', auto: true }];
+    doc.stages[1].transitions = [{ to: 'done' }, { to: 'open', auto: true }];
+    const loops = errorsOf(doc).filter((error) => /loop forever/.test(error.message));
+    expect(loops.map((error) => error.path)).toEqual(['/stages/0/transitions', '/stages/1/transitions']);
+    expect(loops[0]?.message).toContain('"open" → "review" → "open"');
+  });
+
+  it('refuses such a loop even when an earlier conditional auto transition might leave it', () => {
+    const doc = baseDocument();
+    doc.stages[0].transitions = [
+      { to: 'done', auto: true, when: { field: 'itemCount', op: 'gt', value: 3 } },
+      { to: 'review', auto: true },
+    ];
+    doc.stages[1].transitions = [{ to: 'done' }, { to: 'open', auto: true }];
+    expect(errorsOf(doc).some((error) => /loop forever/.test(error.message))).toBe(true);
+  });
+
+  it('accepts an auto loop that needs a condition to hold on the way round', () => {
+    const doc = baseDocument();
+    doc.stages[0].transitions = [
+      { to: 'review', auto: true, when: { field: 'itemCount', op: 'gt', value: 3 } },
+    ];
+    doc.stages[1].transitions = [{ to: 'done' }, { to: 'open', auto: true }];
+    expect(validateWorkflow(doc).valid).toBe(true);
+  });
+
   it('checks emits, requirement names and roles', () => {
     const doc = baseDocument();
     doc.stages[1].emits = ['order.reviewed', 'Bad Event'];
