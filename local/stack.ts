@@ -18,7 +18,8 @@ import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../shared/adapters/dynamodb/tenant-store.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
-import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
+import { OWNER_ROLE } from '../shared/auth/role.js';
+import { OWNER_SCOPES } from '../shared/auth/scopes.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -224,6 +225,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   }
 }
 
+/** The demo tenant's key is its first key: the owner's. */
+const OWNER_GRANT = { role: OWNER_ROLE, scopes: [...OWNER_SCOPES] };
+
 /** Creates the demo tenant on first start; a given demo key is made valid on every start. */
 async function ensureDemoTenant(
   deps: ApiDeps,
@@ -232,7 +236,7 @@ async function ensureDemoTenant(
 ): Promise<string | undefined> {
   const wanted = demoApiKey ?? `ofk_${secret()}`;
   if (!(await tenants.getTenant(DEMO_TENANT_ID))) {
-    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    const { record } = newApiKey(DEMO_TENANT_ID, OWNER_GRANT, deps.clock());
     await tenants.createTenant(
       { tenantId: DEMO_TENANT_ID, name: 'Demo', createdAt: deps.clock().toISOString() },
       { ...record, hash: hashApiKey(wanted) },
@@ -241,7 +245,7 @@ async function ensureDemoTenant(
   }
   if (demoApiKey === undefined) return undefined;
   if (!(await tenants.findKeyByHash(hashApiKey(demoApiKey)))) {
-    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    const { record } = newApiKey(DEMO_TENANT_ID, OWNER_GRANT, deps.clock());
     await tenants.addKey({ ...record, hash: hashApiKey(demoApiKey) });
   }
   return demoApiKey;

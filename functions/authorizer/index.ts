@@ -6,6 +6,8 @@ import { createAuthorizer } from './handler.js';
 
 /** The authorizer's Lambda entry point on AWS. */
 const tableName = env('TABLE_NAME');
+// API Gateway already caches each answer for AUTHORIZER_CACHE_TTL; a second cache here would
+// only lengthen how long a revoked key keeps working (docs/deploy.md).
 export const handler = createAuthorizer(
-  new ApiKeyAuthenticator(new DynamoTenantStore(createDocumentClient({ tableName }), tableName)),
+  new ApiKeyAuthenticator(new DynamoTenantStore(createDocumentClient({ tableName }), tableName), 0),
 );

@@ -7,6 +7,7 @@ const Problem = z.object({
   status: z.int(),
   detail: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  requiredScope: z.string().optional().describe('On a 403 for a missing scope: the scope the call needs.'),
 });
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -48,6 +49,12 @@ function parametersOf(route: RouteDefinition) {
   return [...pathParameters, ...queryParameters, ...headers];
 }
 
+/** A tenant route's scope as its security requirement (OpenAPI 3.1 lets non-OAuth schemes list roles). */
+function securityOf(route: RouteDefinition): Record<string, string[]>[] {
+  if (route.auth === 'tenant') return [{ apiKey: [route.scope] }];
+  return route.auth === 'admin' ? [{ adminKey: [] }] : [];
+}
+
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -64,7 +71,7 @@ export function openApiDocument(): Record<string, unknown> {
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       operationId: route.operationId,
       summary: route.summary,
-      ...(route.auth === 'none' ? { security: [] } : {}),
+      security: securityOf(route),
       parameters: parametersOf(route),
       ...(route.body
         ? {
@@ -81,6 +88,9 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         [route.success.status]: { description: 'Success', ...success },
         ...(route.auth === 'none' ? {} : { 401: problemResponse('Missing or unknown key') }),
+        ...(route.auth === 'tenant'
+          ? { 403: problemResponse(`The key lacks the "${route.scope}" scope (named in requiredScope)`) }
+          : {}),
         '4XX': problemResponse('The request cannot be served as sent'),
         503: problemResponse('Temporarily unavailable; retry'),
       },
@@ -91,7 +101,15 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Orderflow API', version: '1.0.0' },
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "A tenant's API key. Each operation's requirement names the scope the key must hold (or `*`).",
+        },
+        adminKey: { type: 'http', scheme: 'bearer', description: "The deployment's admin key." },
+      },
       schemas: { Problem: schemaOf(Problem, 'output') },
     },
     security: [{ apiKey: [] }],

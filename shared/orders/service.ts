@@ -262,7 +262,7 @@ export class OrderService {
         throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
       }
       if (mayRetry) return false;
-      throw problems.conflict(
+      throw problems.concurrentChange(
         'The order was changed by another request at the same time; fetch it and retry.',
       );
     }
@@ -319,7 +319,8 @@ export class OrderService {
         halted: false,
       });
     } catch (error) {
-      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
+      if (error instanceof ConflictError)
+        throw problems.concurrentChange('The order changed meanwhile; retry.');
       throw error;
     }
     await this.startExecution(principal.tenantId, order, record.entry, attempt);
@@ -374,7 +375,8 @@ export class OrderService {
         halted: false,
       });
     } catch (error) {
-      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
+      if (error instanceof ConflictError)
+        throw problems.concurrentChange('The order changed meanwhile; retry.');
       throw error;
     }
     await this.engine.stop({

@@ -64,7 +64,7 @@ export class WorkflowService {
       return { version: published.version, warnings: result.warnings };
     } catch (error) {
       if (error instanceof ConflictError)
-        throw problems.conflict('Another workflow was published at the same time; retry.');
+        throw problems.concurrentChange('Another workflow was published at the same time; retry.');
       throw error;
     }
   }
