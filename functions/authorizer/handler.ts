@@ -4,6 +4,13 @@ import type {
 } from 'aws-lambda';
 import { type ApiKeyAuthenticator, bearerToken } from '../../shared/auth/api-keys.js';
 
+/**
+ * How long the authorizer function itself remembers a key: not at all. API Gateway already
+ * caches its answers for AUTHORIZER_CACHE_TTL, and a second cache would only lengthen how long
+ * a revoked key keeps working (docs/deploy.md).
+ */
+export const AUTHORIZER_KEY_CACHE_MS = 0;
+
 /** What the authorizer hands the api function; empty strings when the key is unknown. */
 export interface AuthorizerContext {
   tenantId: string;
