@@ -1,32 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
-import { ensureTable } from '../../../shared/adapters/dynamodb/create-table.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoTenantStore } from '../../../shared/adapters/dynamodb/tenant-store.js';
 import { KEY_USE_INTERVAL_MS, KeyUseRecorder, newApiKey } from '../../../shared/auth/api-keys.js';
+import { useDynamoTable } from '../../support/dynamodb.js';
 
 const tableName = 'key-use';
-let dynamo: DynamoDbLocal;
+const database = useDynamoTable(tableName);
 let store: DynamoTenantStore;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal({});
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, tableName);
-  raw.destroy();
-  store = new DynamoTenantStore(
-    createDocumentClient({ tableName, endpoint: dynamo.endpoint, region: 'local' }),
-    tableName,
-  );
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
+beforeAll(() => {
+  store = new DynamoTenantStore(database.documents, tableName);
 });
 
 async function storedKey(tenantId: string) {
