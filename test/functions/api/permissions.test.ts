@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,28 @@ describe('every tenant route of the route table', () => {
       expect(operation.security).toEqual([{ apiKey: [route.scope] }]);
       expect(operation.responses[403]).toBeDefined();
     }
+  });
+});
+
+describe('docs/permissions.md', () => {
+  it('lists every route with what it needs, as the route table defines it', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../../docs/permissions.md', import.meta.url)), 'utf8');
+    const table = doc.slice(doc.indexOf('## Route → scope'));
+    const rowOf = (route: RouteDefinition) => [
+      `\`${route.method} ${route.path}\``,
+      route.auth === 'tenant' ? `\`${route.scope}\`` : route.auth === 'admin' ? 'admin key' : 'none',
+    ];
+    const listed = table
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    const expected = (routes as readonly RouteDefinition[]).map(rowOf);
+    expect(listed, 'docs/permissions.md "Route → scope" should hold exactly these rows').toEqual(expected);
   });
 });
 
