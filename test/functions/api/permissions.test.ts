@@ -60,6 +60,19 @@ describe('every tenant route of the route table', () => {
     },
   );
 
+  it('checks the key before the scope and the scope before reading the body', async () => {
+    const unknownKey = await api.call('/v1/workflow', { method: 'PUT', key: 'ofk_unknown', rawBody: '{' });
+    expect(unknownKey.status).toBe(401);
+    const lacking = await api.call('/v1/workflow', {
+      method: 'PUT',
+      key: keyHolding['orders:read'],
+      rawBody: '{ not json',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(lacking.status).toBe(403);
+    expect(lacking.body.requiredScope).toBe('workflow:write');
+  });
+
   it("documents each route's scope as its OpenAPI security requirement", async () => {
     const { body } = await api.call('/openapi.json', { key: null });
     for (const route of tenantRoutes) {
