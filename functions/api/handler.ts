@@ -48,14 +48,17 @@ export function createApiHandler(deps: ApiDeps) {
     return toResult(response);
   }
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(problemResponses(logger))
-    .use(routing())
-    .use(authentication(deps, logger))
-    .use(scopeCheck())
-    .use(pathParameters())
-    .use(requestParsing())
-    .use(idempotency(deps))
-    .handler(runOperation);
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+      // First in, so its onError runs last: every other middleware's onError has run by then.
+      .use(problemResponses(logger))
+      .use(injectLambdaContext(logger))
+      .use(routing())
+      .use(authentication(deps, logger))
+      .use(scopeCheck())
+      .use(pathParameters())
+      .use(requestParsing())
+      .use(idempotency(deps))
+      .handler(runOperation)
+  );
 }
