@@ -1,6 +1,6 @@
 import type { Operation } from './index.js';
 
-export const createApiKey: Operation<'createApiKey'> = async ({ principal, body }, { tenants }) => {
-  const issued = await tenants.issueOwnKey(principal, body);
-  return { statusCode: 201, headers: { location: `/v1/keys/${issued.keyId}` }, body: issued };
-};
+export const createApiKey: Operation<'createApiKey'> = async ({ principal, body }, { tenants }) => ({
+  statusCode: 201,
+  body: await tenants.issueOwnKey(principal, body),
+});
