@@ -39,6 +39,8 @@ export interface EdgeState {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   principal?: Principal;
+  /** The write of the key's last use, running alongside the operation. */
+  keyUse?: Promise<void>;
   params: Record<string, string>;
   query: unknown;
   body: unknown;
@@ -122,12 +124,17 @@ export function authentication(deps: ApiDeps, logger: Logger): EdgeMiddleware {
         : await deps.authenticator.authenticate(token);
       if (!principal) throw problems.unauthorized();
       state.principal = principal;
-      try {
-        await deps.keyUse.record(principal);
-      } catch (error) {
-        // Last-used times are informative; a failed write must not fail the call.
+      // Written alongside the operation rather than before it, so it adds no latency; a
+      // failure is only logged: last-used times are informative and must not fail the call.
+      state.keyUse = deps.keyUse.record(principal).catch((error: unknown) => {
         logger.warn('Could not record key use', { error: error as Error, keyId: principal.keyId });
-      }
+      });
+    },
+    after: async ({ event }) => {
+      await states.get(event)?.keyUse;
+    },
+    onError: async ({ event }) => {
+      await states.get(event)?.keyUse;
     },
   };
 }
