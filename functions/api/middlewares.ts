@@ -4,6 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-keys.js';
 import { holdsScope, LEGACY_KEY_SCOPES, ScopeGrant } from '../../shared/auth/scopes.js';
+import { validatePathParameters } from '../../shared/http/path-parameters.js';
 import { type RouteDefinition, routeKey, routes } from '../../shared/http/routes.js';
 import { ProblemError, problems } from '../../shared/problem.js';
 import type { AuthorizerContext } from '../authorizer/handler.js';
@@ -165,11 +166,13 @@ export function scopeCheck(): EdgeMiddleware {
   };
 }
 
-/** The route template's parameters, as API Gateway decoded them; checks of their format belong here. */
+/** The route template's parameters, as API Gateway decoded them, each checked against its format. */
 export function pathParameters(): EdgeMiddleware {
   return {
     before: ({ event }) => {
-      edgeState(event).params = { ...event.pathParameters } as Record<string, string>;
+      const state = edgeState(event);
+      validatePathParameters(state.route, event.pathParameters);
+      state.params = { ...event.pathParameters } as Record<string, string>;
     },
   };
 }

@@ -1,7 +1,9 @@
 import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
+import { DynamoChangeStore } from '../../shared/adapters/dynamodb/change-store.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
@@ -9,6 +11,7 @@ import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
+import { ChangeService } from '../../shared/changes/service.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
@@ -17,6 +20,7 @@ import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
 import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
@@ -33,6 +37,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** How diagrams are laid out: off the event loop where one process serves everyone. */
+  svgRenderer: SvgRenderer;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -41,8 +47,18 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const clock = () => new Date();
   const tenantStore = new DynamoTenantStore(client, config.tableName);
   const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const orderStore = new DynamoOrderStore(client, config.tableName);
+  const actionStores = dynamoActionStores(client, config.tableName);
   return {
-    orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, config.engine, clock),
+    orders: new OrderService(orderStore, workflows, config.engine, clock),
+    changes: new ChangeService(
+      orderStore,
+      new DynamoChangeStore(client, config.tableName),
+      actionStores.inventory,
+      workflows,
+      config.engine,
+      clock,
+    ),
     workflows: new WorkflowService(
       workflows,
       config.engine,
@@ -66,7 +82,9 @@ export function wireApi(config: ApiConfig): ApiDeps {
       { allowLocal: config.webhooks.allowLocal },
       clock,
     ),
-    ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+    ...actionDeps(actionStores, config.actionSigningKey),
+    dependencies: new DynamoDependencyProbe(client, config.tableName),
+    svgRenderer: config.svgRenderer,
   };
 }
 

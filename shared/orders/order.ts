@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import { canonicalJson } from '../json.js';
-import { type ProblemDetail, problems } from '../problem.js';
+import { type ProblemDetail, ProblemError, problems } from '../problem.js';
 import { issuesToProblems } from '../validation.js';
 import {
   type CreateOrderRequest,
@@ -13,9 +13,40 @@ import {
 
 type Details = Pick<Order, 'items' | 'services'>;
 
+/**
+ * The largest amount, line total or order total (minor units). Every amount stays a safe
+ * integer below it, so totals are exact.
+ */
+export const MAX_MONEY = 1_000_000_000_000;
+
+/** The order's totals, or a 422 naming every line and total over `MAX_MONEY`. */
 export function computeTotals(details: Details, currency: string): Order['totals'] {
-  const items = details.items.reduce((sum, item) => sum + (item.unitPrice ?? 0) * item.quantity, 0);
+  const over: ProblemDetail[] = [];
+  const overLimit = (path: string, amount: number) => {
+    if (amount > MAX_MONEY)
+      over.push({ path, message: `${amount} is over the limit of ${MAX_MONEY} minor units.` });
+  };
+  const lineTotals = details.items.map((item) => (item.unitPrice ?? 0) * item.quantity);
+  lineTotals.forEach((total, index) => {
+    overLimit(`/items/${index}`, total);
+  });
+  const items = lineTotals.reduce((sum, total) => sum + total, 0);
   const services = details.services.reduce((sum, service) => sum + (service.price ?? 0), 0);
+  if (over.length === 0) {
+    overLimit('/totals/items', items);
+    overLimit('/totals/services', services);
+    overLimit('/totals/grand', items + services);
+  }
+  if (over.length > 0) {
+    throw new ProblemError(
+      422,
+      'amount-too-large',
+      `Amounts and totals are limited to ${MAX_MONEY} minor units.`,
+      {
+        errors: over,
+      },
+    );
+  }
   return { currency, items, services, grand: items + services };
 }
 
@@ -70,7 +101,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-const DETAIL_FIELDS = [
+export const DETAIL_FIELDS = [
   'customer',
   'items',
   'services',
@@ -79,16 +110,20 @@ const DETAIL_FIELDS = [
   'notes',
   'metadata',
 ] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
 
 /**
  * Applies a merge-patch to an order's client-owned details and re-validates the result.
- * Items keep their backordered counts by SKU; totals are recomputed.
+ * Items keep their backordered counts by SKU; totals are recomputed. `fields` narrows what
+ * the patch may touch (a proposed change may not touch every detail); a field outside it is
+ * one more problem in the same answer.
  */
 export function applyPatch(
   order: Order,
   patch: PatchOrderRequest,
   now: Date,
-): { order: Order; changed: string[] } {
+  fields: readonly DetailField[] = DETAIL_FIELDS,
+): { order: Order; changed: DetailField[] } {
   const current = Object.fromEntries(
     DETAIL_FIELDS.filter((field) => order[field] !== undefined).map((field) => [
       field,
@@ -100,10 +135,15 @@ export function applyPatch(
     ]),
   );
   const unknownFields: ProblemDetail[] = Object.keys(patch)
-    .filter((field) => !(DETAIL_FIELDS as readonly string[]).includes(field))
-    .map((field) => ({ path: `/${field}`, message: 'Unknown field, or one the service owns.' }));
+    .filter((field) => !(fields as readonly string[]).includes(field))
+    .map((field) => ({
+      path: `/${field}`,
+      message: (DETAIL_FIELDS as readonly string[]).includes(field)
+        ? `Cannot be changed here; only ${fields.join(', ')} can.`
+        : 'Unknown field, or one the service owns.',
+    }));
   const known = Object.fromEntries(
-    Object.entries(patch).filter(([field]) => (DETAIL_FIELDS as readonly string[]).includes(field)),
+    Object.entries(patch).filter(([field]) => (fields as readonly string[]).includes(field)),
   );
   // Line progress is the service's (see applyProgress): an order read and sent back keeps it.
   for (const [field, owned] of [

@@ -6,12 +6,12 @@
  */
 import * as z from 'zod';
 import { Role } from '../auth/role.js';
+import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
 import { conditionFieldType, parseMatchesPattern } from './condition-language.js';
 import { parseDuration } from './duration.js';
 
 export const WORKFLOW_FORMAT = 'orderflow.workflow/v1';
 export const STAGE_ID_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
-export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.]{2,63}$/;
 /** Short enough that state names built from a stage id and an action id stay within ASL's 80 characters. */
 export const ACTION_ID_PATTERN = /^[a-z][a-z0-9_.-]{0,29}$/;
 export const REQUIREMENTS = [
@@ -26,6 +26,13 @@ export const REQUIREMENTS = [
 export const MIN_STAGES = 2;
 export const MAX_STAGES = 100;
 export const MAX_ON_ENTER_ACTIONS = 20;
+/** The longest an `http` action may wait for its receiver. */
+export const MAX_HTTP_TIMEOUT_SECONDS = 30;
+/**
+ * The longest one Task of a compiled workflow may run: every action of a stage in one Task,
+ * each an `http` action taking its longest. The task function's timeout covers it.
+ */
+export const LONGEST_STEP_SECONDS = MAX_ON_ENTER_ACTIONS * MAX_HTTP_TIMEOUT_SECONDS;
 export const MAX_CONDITION_DEPTH = 10;
 
 export const durationSchema = z
@@ -210,7 +217,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     type: z.literal('http'),
     ...actionCommon,
     url: httpUrlSchema,
-    timeoutSeconds: z.int().min(1).max(30).optional(),
+    timeoutSeconds: z.int().min(1).max(MAX_HTTP_TIMEOUT_SECONDS).optional(),
   }),
   z.strictObject({
     type: z.literal('notify'),

@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiResponse } from '../../../shared/http/request.js';
 import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
+import { applyOrderChange } from './apply-order-change.js';
 import { createApiKey } from './create-api-key.js';
 import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
@@ -16,6 +17,7 @@ import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listApiKeys } from './list-api-keys.js';
 import { listLaborTasks } from './list-labor-tasks.js';
+import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
@@ -27,8 +29,10 @@ import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
 import { progressOrderItem } from './progress-order-item.js';
 import { progressOrderService } from './progress-order-service.js';
+import { proposeOrderChange } from './propose-order-change.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { rejectOrderChange } from './reject-order-change.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
@@ -77,4 +81,8 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listPurchaseOrders,
   listLaborTasks,
   getActionSigningSecret,
+  proposeOrderChange,
+  listOrderChanges,
+  applyOrderChange,
+  rejectOrderChange,
 };

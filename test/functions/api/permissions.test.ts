@@ -10,7 +10,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { hashApiKey } from '../../../shared/auth/api-keys.js';
 import { DEFAULT_KEY_SCOPES, SCOPES, type Scope } from '../../../shared/auth/scopes.js';
 import { type RouteDefinition, routes } from '../../../shared/http/routes.js';
-import { keys } from '../../../shared/table.js';
+import { keys, recordTypes } from '../../../shared/table.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -151,13 +151,13 @@ describe('default keys', () => {
     await documents.send(
       new PutCommand({
         TableName: TABLE_NAME,
-        Item: { ...keys.apiKeyByHash(legacy.hash), entity: 'apiKey', ...legacy },
+        Item: { ...keys.apiKeyByHash(legacy.hash), entity: recordTypes.apiKey, ...legacy },
       }),
     );
     await documents.send(
       new PutCommand({
         TableName: TABLE_NAME,
-        Item: { ...keys.tenantKey(tenant.tenantId, legacy.keyId), entity: 'tenantKey', ...legacy },
+        Item: { ...keys.tenantKey(tenant.tenantId, legacy.keyId), entity: recordTypes.tenantKey, ...legacy },
       }),
     );
 
