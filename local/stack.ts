@@ -20,7 +20,8 @@ import { DynamoTenantStore } from '../shared/adapters/dynamodb/tenant-store.js';
 import { DynamoWorkflowStore } from '../shared/adapters/dynamodb/workflow-store.js';
 import { WorkerSvgRenderer } from '../shared/adapters/node/worker-svg-renderer.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
-import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
+import { OWNER_ROLE } from '../shared/auth/role.js';
+import { OWNER_SCOPES } from '../shared/auth/scopes.js';
 import { RESUMABLE_FAILURES, resumeIfStranded } from '../shared/orders/stranded.js';
 import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
@@ -248,6 +249,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   }
 }
 
+/** The demo tenant's key is its first key: the owner's. */
+const OWNER_GRANT = { role: OWNER_ROLE, scopes: [...OWNER_SCOPES] };
+
 /** Creates the demo tenant on first start; a given demo key is made valid on every start. */
 async function ensureDemoTenant(
   deps: ApiDeps,
@@ -256,7 +260,7 @@ async function ensureDemoTenant(
 ): Promise<string | undefined> {
   const wanted = demoApiKey ?? `ofk_${secret()}`;
   if (!(await tenants.getTenant(DEMO_TENANT_ID))) {
-    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    const { record } = newApiKey(DEMO_TENANT_ID, OWNER_GRANT, deps.clock());
     await tenants.createTenant(
       { tenantId: DEMO_TENANT_ID, name: 'Demo', createdAt: deps.clock().toISOString() },
       { ...record, hash: hashApiKey(wanted) },
@@ -265,7 +269,7 @@ async function ensureDemoTenant(
   }
   if (demoApiKey === undefined) return undefined;
   if (!(await tenants.findKeyByHash(hashApiKey(demoApiKey)))) {
-    const { record } = newApiKey(DEMO_TENANT_ID, DEFAULT_ROLE, deps.clock());
+    const { record } = newApiKey(DEMO_TENANT_ID, OWNER_GRANT, deps.clock());
     await tenants.addKey({ ...record, hash: hashApiKey(demoApiKey) });
   }
   return demoApiKey;

@@ -40,12 +40,14 @@ export class ProblemError extends Error {
   readonly errors?: ProblemDetail[];
   readonly slug: string;
   readonly extensions: Record<string, unknown>;
+  /** The same request may succeed when simply sent again (a race lost), so it is not remembered as its answer. */
+  readonly transient: boolean;
 
   constructor(
     status: number,
     slug: string,
     detail: string,
-    options: { errors?: ProblemDetail[]; extensions?: Record<string, unknown> } = {},
+    options: { errors?: ProblemDetail[]; extensions?: Record<string, unknown>; transient?: boolean } = {},
   ) {
     super(detail);
     this.name = 'ProblemError';
@@ -53,6 +55,7 @@ export class ProblemError extends Error {
     this.slug = slug;
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
+    this.transient = options.transient ?? status >= 500;
   }
 
   toProblem(): Problem {
@@ -74,8 +77,14 @@ export const problems = {
   unauthorized: () =>
     new ProblemError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
   forbidden: (detail: string) => new ProblemError(403, 'forbidden', detail),
+  missingScope: (requiredScope: string) =>
+    new ProblemError(403, 'missing-scope', `This key lacks the "${requiredScope}" scope this call needs.`, {
+      extensions: { requiredScope },
+    }),
   conflict: (detail: string, extensions?: Record<string, unknown>) =>
     new ProblemError(409, 'conflict', detail, { extensions }),
+  /** Another request changed the same thing at the same moment: a retry may well succeed. */
+  concurrentChange: (detail: string) => new ProblemError(409, 'conflict', detail, { transient: true }),
   preconditionFailed: (detail: string) => new ProblemError(412, 'precondition-failed', detail),
   unavailable: () =>
     new ProblemError(503, 'unavailable', 'The service is temporarily unavailable; retry shortly.'),

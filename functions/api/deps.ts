@@ -2,7 +2,7 @@ import type { InventoryService } from '../../shared/actions/inventory.js';
 import type { LaborTaskStore } from '../../shared/actions/labor-task-store.js';
 import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-store.js';
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
-import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
+import type { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { ChangeService } from '../../shared/changes/service.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
@@ -22,6 +22,8 @@ export interface ApiDeps {
   workflows: WorkflowService;
   tenants: TenantService;
   authenticator: ApiKeyAuthenticator;
+  /** Keeps keys' coarse last-used time. */
+  keyUse: KeyUseRecorder;
   idempotency: IdempotencyStore;
   cursors: CursorCodec;
   /** Encrypts what must not rest in plain text (replayable responses that carry secrets). */

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-keys.js';
 import { ConflictError, StoreUnavailableError } from '../../shared/errors.js';
 import type { ApiResponse } from '../../shared/http/request.js';
 import type { RouteDefinition } from '../../shared/http/routes.js';
@@ -8,8 +7,6 @@ import { canonicalJson, prototypeKeyPaths } from '../../shared/json.js';
 import type { StoredResponse } from '../../shared/orders/order-store.js';
 import { type Problem, ProblemError, problems } from '../../shared/problem.js';
 import { parseOrThrow } from '../../shared/validation.js';
-import type { AuthorizerContext } from '../authorizer/handler.js';
-import type { ApiDeps } from './deps.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -38,10 +35,18 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
 export function failureToProblem(error: unknown): Problem | undefined {
   if (error instanceof ProblemError) return error.toProblem();
   if (error instanceof ConflictError) {
-    return problems.conflict('The order was changed by another request at the same time; retry.').toProblem();
+    return problems
+      .concurrentChange('The order was changed by another request at the same time; retry.')
+      .toProblem();
   }
   if (error instanceof StoreUnavailableError) return problems.unavailable().toProblem();
   return undefined;
+}
+
+/** Whether sending the same request again may succeed: then its failure is not its idempotent answer. */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof ProblemError) return error.transient;
+  return true;
 }
 
 export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
@@ -98,32 +103,6 @@ export function parseQuery(route: RouteDefinition, query: APIGatewayProxyEventV2
   return parseOrThrow(route.query, { ...query }, 'The query is not valid.', '/query');
 }
 
-/**
- * The caller's principal. On AWS the authorizer has already resolved the key (its context
- * arrives on the event); without one, the function resolves the key itself.
- */
-export async function authenticate(
-  route: RouteDefinition,
-  headers: Record<string, string>,
-  deps: ApiDeps,
-  authorizerContext: Partial<AuthorizerContext> | undefined,
-): Promise<Principal | undefined> {
-  if (route.auth === 'none') return undefined;
-  const token = bearerToken(headers.authorization);
-  if (route.auth === 'admin') {
-    if (!isAdminKey(token, deps.adminKeyHash)) throw problems.unauthorized();
-    return undefined;
-  }
-  if (authorizerContext) {
-    const { tenantId, keyId, role } = authorizerContext;
-    if (!tenantId || !keyId || !role) throw problems.unauthorized();
-    return { tenantId, keyId, role };
-  }
-  const principal = await deps.authenticator.authenticate(token);
-  if (!principal) throw problems.unauthorized();
-  return principal;
-}
-
 /** Same request = same route, same path and the same JSON body regardless of key order or spacing. */
 export function requestFingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
   return createHash('sha256')
@@ -138,67 +117,6 @@ export function idempotencyKey(headers: Record<string, string>): string | undefi
     throw problems.validation([{ path: '/headers/idempotency-key', message: 'Must be 1–255 characters.' }]);
   }
   return key;
-}
-
-const POLL_MS = 50;
-const WAIT_FOR_FIRST_MS = 10_000;
-
-/**
- * Runs a POST at most once per Idempotency-Key: the first request claims the key; a retry
- * with the same body replays the stored response (waiting while the first is still running);
- * a different body is a 422.
- */
-export async function runIdempotently(
-  deps: ApiDeps,
-  scope: string,
-  key: string,
-  fingerprint: string,
-  /** `recorded`: the operation stored its response under the key in its own transaction. */
-  run: (owner: string) => Promise<{ result: APIGatewayProxyStructuredResultV2; recorded: boolean }>,
-  /** The response carries a secret (an API key, a signing secret): it is stored encrypted. */
-  sealResponse = false,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  const context = { tenantId: scope, webhookId: `idempotency:${key}` };
-  const owner = randomUUID();
-  const deadline = Date.now() + WAIT_FOR_FIRST_MS;
-  for (;;) {
-    const claim = await deps.idempotency.claim(scope, key, fingerprint, owner, deps.clock());
-    if (claim.claimed) break;
-    if (claim.record.requestHash !== fingerprint) {
-      throw new ProblemError(
-        422,
-        'idempotency-key-reused',
-        'This Idempotency-Key was used with a different request; use a new key for a new request.',
-      );
-    }
-    if (claim.record.state === 'done' && claim.record.response) {
-      const { statusCode, headers, body } = claim.record.response;
-      const replayed = sealResponse && body ? await deps.secretBox.open(body, context) : body;
-      return { statusCode, headers: { ...headers, 'idempotent-replayed': 'true' }, body: replayed };
-    }
-    if (Date.now() > deadline) {
-      throw problems.conflict('A request with this Idempotency-Key is still being processed; retry shortly.');
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  let result: APIGatewayProxyStructuredResultV2;
-  try {
-    const outcome = await run(owner);
-    if (outcome.recorded) return outcome.result;
-    result = outcome.result;
-  } catch (error) {
-    const problem = failureToProblem(error);
-    // A 5xx may succeed when retried, so it is not remembered.
-    if (!problem || problem.status >= 500) {
-      await deps.idempotency.release(scope, key, owner);
-      throw error;
-    }
-    result = problemResponse(problem);
-  }
-  const stored = storedResponse(result);
-  if (sealResponse && stored.body) stored.body = await deps.secretBox.seal(stored.body, context);
-  await deps.idempotency.complete(scope, key, owner, stored, deps.clock());
-  return result;
 }
 
 export function storedResponse(result: APIGatewayProxyStructuredResultV2): StoredResponse {

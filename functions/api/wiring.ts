@@ -9,7 +9,7 @@ import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js'
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
-import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
+import { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
 import { ChangeService } from '../../shared/changes/service.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
@@ -69,6 +69,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
     ),
     tenants: new TenantService(tenantStore, clock),
     authenticator: new ApiKeyAuthenticator(tenantStore),
+    keyUse: new KeyUseRecorder(tenantStore, clock),
     idempotency: new DynamoIdempotencyStore(client, config.tableName),
     cursors: new CursorCodec(config.cursorSecret),
     adminKeyHash: config.adminKeyHash,

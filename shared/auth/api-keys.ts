@@ -1,11 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../ids.js';
+import type { ScopeGrant } from './scopes.js';
 import type { ApiKeyRecord, TenantStore } from './tenant-store.js';
 
 export interface Principal {
   tenantId: string;
   keyId: string;
   role: string;
+  scopes: readonly ScopeGrant[];
+}
+
+export interface KeyGrant {
+  role: string;
+  scopes: ScopeGrant[];
+  name?: string;
 }
 
 /** Keys carry 256 random bits, so one unsalted SHA-256 is enough to store them safely. */
@@ -15,7 +23,7 @@ export function hashApiKey(apiKey: string): string {
 
 export function newApiKey(
   tenantId: string,
-  role: string,
+  grant: KeyGrant,
   now: Date,
 ): { apiKey: string; record: ApiKeyRecord } {
   const apiKey = `ofk_${randomBytes(32).toString('base64url')}`;
@@ -24,7 +32,9 @@ export function newApiKey(
     record: {
       keyId: newId('key', now.getTime()),
       tenantId,
-      role,
+      role: grant.role,
+      scopes: grant.scopes,
+      ...(grant.name === undefined ? {} : { name: grant.name }),
       hash: hashApiKey(apiKey),
       createdAt: now.toISOString(),
     },
@@ -62,7 +72,7 @@ export class ApiKeyAuthenticator {
     if (cached && cached.until > this.now()) return cached.principal;
     const record = await this.tenants.findKeyByHash(hash);
     const principal = record
-      ? { tenantId: record.tenantId, keyId: record.keyId, role: record.role }
+      ? { tenantId: record.tenantId, keyId: record.keyId, role: record.role, scopes: record.scopes }
       : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: this.now() + this.ttlMs });
@@ -73,5 +83,35 @@ export class ApiKeyAuthenticator {
     for (const [hash, entry] of this.cache) {
       if (entry.principal?.keyId === keyId) this.cache.delete(hash);
     }
+  }
+}
+
+/** How often a key's `lastUsedAt` may be written: the list shows use to the minute, not per request. */
+export const KEY_USE_INTERVAL_MS = 60_000;
+
+/**
+ * Records that a key was used, at most once per interval per key: this process remembers
+ * when it last wrote, and the store's condition keeps other processes from writing again.
+ */
+export class KeyUseRecorder {
+  private readonly lastWritten = new Map<string, number>();
+
+  constructor(
+    private readonly tenants: TenantStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async record(principal: Principal): Promise<void> {
+    const now = this.now();
+    const last = this.lastWritten.get(principal.keyId);
+    if (last !== undefined && now.getTime() - last < KEY_USE_INTERVAL_MS) return;
+    if (this.lastWritten.size > 10_000) this.lastWritten.clear();
+    this.lastWritten.set(principal.keyId, now.getTime());
+    await this.tenants.recordKeyUse(
+      principal.tenantId,
+      principal.keyId,
+      now,
+      new Date(now.getTime() - KEY_USE_INTERVAL_MS),
+    );
   }
 }

@@ -33,7 +33,7 @@ type Respond<T> = (result: T) => IdempotencyCompletion | undefined;
  */
 const RACES: ConflictPolicy = {
   attempts: 5,
-  exhausted: () => problems.conflict('The order or its stock kept changing meanwhile; retry.'),
+  exhausted: () => problems.concurrentChange('The order or its stock kept changing meanwhile; retry.'),
   backoffMs: jitteredBackoff(10, 200),
 };
 /** Inside one read: a conflict goes back to RACES, which reads the stock again too. */

@@ -8,6 +8,7 @@ const Problem = z.object({
   status: z.int(),
   detail: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  requiredScope: z.string().optional().describe('On a 403 for a missing scope: the scope the call needs.'),
 });
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -47,6 +48,12 @@ function parametersOf(route: RouteDefinition) {
         ]
       : [];
   return [...pathParameters, ...queryParameters, ...headers];
+}
+
+/** A tenant route's scope as its security requirement (OpenAPI 3.1 lets non-OAuth schemes list roles). */
+function securityOf(route: RouteDefinition): Record<string, string[]>[] {
+  if (route.auth === 'tenant') return [{ apiKey: [route.scope] }];
+  return route.auth === 'admin' ? [{ adminKey: [] }] : [];
 }
 
 const problemResponse = (description: string) => ({
@@ -89,7 +96,7 @@ export function openApiDocument(): Record<string, unknown> {
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       operationId: route.operationId,
       summary: route.summary,
-      ...(route.auth === 'none' ? { security: [] } : {}),
+      security: securityOf(route),
       parameters: parametersOf(route),
       ...(route.body
         ? {
@@ -106,6 +113,9 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         [route.success.status]: { description: 'Success', ...success },
         ...(route.auth === 'none' ? {} : { 401: problemResponse('Missing or unknown key') }),
+        ...(route.auth === 'tenant'
+          ? { 403: problemResponse(`The key lacks the "${route.scope}" scope (named in requiredScope)`) }
+          : {}),
         '4XX': problemResponse('The request cannot be served as sent'),
         503: problemResponse('Temporarily unavailable; retry'),
       },
@@ -117,7 +127,15 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     webhooks: webhooksOf(),
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "A tenant's API key. Each operation's requirement names the scope the key must hold (or `*`).",
+        },
+        adminKey: { type: 'http', scheme: 'bearer', description: "The deployment's admin key." },
+      },
       schemas: { Problem: schemaOf(Problem, 'output') },
     },
     security: [{ apiKey: [] }],

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { problems } from '../problem.js';
-import type { Route } from './routes.js';
+import type { PathParams, Route } from './routes.js';
 
 type BodyOf<R> = R extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
 type QueryOf<R> = R extends { query: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
@@ -9,7 +9,8 @@ type QueryOf<R> = R extends { query: infer S extends z.ZodType } ? z.output<S> :
 /** A request after the edge has authenticated it and validated its body and query. */
 export interface ApiRequest<R extends Route = Route> {
   route: R;
-  params: Record<string, string>;
+  /** The route template's parameters: `/v1/orders/{id}` gives `params.id`. */
+  params: PathParams<R['path']>;
   query: QueryOf<R>;
   body: BodyOf<R>;
   /** Lower-cased header names. */

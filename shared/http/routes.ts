@@ -7,6 +7,7 @@ import {
   SetInventoryRequest,
 } from '../actions/schema.js';
 import {
+  ApiKeySummary,
   CreateTenantRequest,
   CreateTenantResponse,
   IssueKeyRequest,
@@ -40,14 +41,17 @@ import {
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'tenant' | 'admin' | 'none';
 
-export interface RouteDefinition {
+/**
+ * Who may call a route. A tenant route names the scope a key needs (api.md, "Permissions"):
+ * the type makes a tenant route without one a compile error.
+ */
+export type RouteAccess = { auth: 'tenant'; scope: Scope } | { auth: 'admin' | 'none'; scope?: never };
+
+export type RouteDefinition = RouteAccess & {
   operationId: string;
   method: HttpMethod;
   /** API Gateway route syntax: `/v1/orders/{id}`. */
   path: string;
-  auth: RouteAuth;
-  /** The scope a tenant key needs to call the route (api.md, "Permissions"). */
-  scope?: Scope;
   summary: string;
   body?: z.ZodType;
   /**
@@ -59,7 +63,7 @@ export interface RouteDefinition {
   sealResponse?: boolean;
   query?: z.ZodType;
   success: { status: number; schema?: z.ZodType; contentType?: string };
-}
+};
 
 const Health = z.object({
   status: z.literal('ok'),
@@ -114,6 +118,36 @@ export const routes = [
     path: '/v1/admin/tenants/{id}/keys/{keyId}',
     auth: 'admin',
     summary: 'Revoke an API key.',
+    success: { status: 204 },
+  },
+  {
+    operationId: 'createApiKey',
+    method: 'POST',
+    path: '/v1/keys',
+    auth: 'tenant',
+    scope: 'keys:manage',
+    summary: "Issue another key of the caller's tenant (shown once), with no scope the caller lacks.",
+    body: IssueKeyRequest,
+    sealResponse: true,
+    success: { status: 201, schema: IssueKeyResponse },
+  },
+  {
+    operationId: 'listApiKeys',
+    method: 'GET',
+    path: '/v1/keys',
+    auth: 'tenant',
+    scope: 'keys:manage',
+    summary: "The tenant's keys: name, role, scopes, created and last used (never the secret).",
+    query: PageQuery,
+    success: { status: 200, schema: page(ApiKeySummary) },
+  },
+  {
+    operationId: 'revokeApiKey',
+    method: 'DELETE',
+    path: '/v1/keys/{keyId}',
+    auth: 'tenant',
+    scope: 'keys:manage',
+    summary: 'Revoke a key of the tenant; it stops working on its next request.',
     success: { status: 204 },
   },
   {
@@ -416,6 +450,13 @@ export const routes = [
 
 export type Route = (typeof routes)[number];
 export type OperationId = Route['operationId'];
+
+type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never;
+
+/** The path parameters a route template names: `/v1/orders/{id}` → `{ id: string }`. */
+export type PathParams<P extends string> = { readonly [Name in PathParamNames<P>]: string };
 
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

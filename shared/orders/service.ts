@@ -47,14 +47,16 @@ function clientConflicts(
     attempts,
     ...(backoffMs ? { backoffMs } : {}),
     exhausted: () =>
-      problems.conflict('The order was changed by another request at the same time; fetch it and retry.'),
+      problems.concurrentChange(
+        'The order was changed by another request at the same time; fetch it and retry.',
+      ),
   };
 }
 
 /** Operations that restart the order's execution are not re-planned: the client decides again. */
 const restartConflicts: ConflictPolicy = {
   attempts: 1,
-  exhausted: () => problems.conflict('The order changed meanwhile; retry.'),
+  exhausted: () => problems.concurrentChange('The order changed meanwhile; retry.'),
 };
 
 /** Orders: the rules of creating, reading and editing them, independent of HTTP and of DynamoDB. */

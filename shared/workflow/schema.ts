@@ -5,14 +5,13 @@
  * reaches a final stage, ...) live in validate.ts, which reports them all at once.
  */
 import * as z from 'zod';
+import { Role } from '../auth/role.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
 import { conditionFieldType, parseMatchesPattern } from './condition-language.js';
 import { parseDuration } from './duration.js';
 
 export const WORKFLOW_FORMAT = 'orderflow.workflow/v1';
 export const STAGE_ID_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
-/** Roles are names given to API keys; kept short and lowercase like stage ids. */
-export const ROLE_PATTERN = /^[a-z][a-z0-9_.-]{0,39}$/;
 /** Short enough that state names built from a stage id and an action id stay within ASL's 80 characters. */
 export const ACTION_ID_PATTERN = /^[a-z][a-z0-9_.-]{0,29}$/;
 export const REQUIREMENTS = [
@@ -247,11 +246,7 @@ export const transitionSchema = z.strictObject({
   auto: z.boolean().default(false),
   when: conditionSchema.optional(),
   requires: z.array(z.enum(REQUIREMENTS)).max(REQUIREMENTS.length).optional(),
-  roles: z
-    .array(z.string().regex(ROLE_PATTERN, { error: `a role matches ${ROLE_PATTERN.source}` }))
-    .min(1)
-    .max(20)
-    .optional(),
+  roles: z.array(Role).min(1).max(20).optional(),
 });
 
 export const stageSchema = z

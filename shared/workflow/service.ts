@@ -19,7 +19,7 @@ const SIZE_CHECK_ACTOR: WorkflowVersion['publishedBy'] = {
 /** Another publish reserved the number or is updating the state machine: the client decides again. */
 const publishConflicts: ConflictPolicy = {
   attempts: 1,
-  exhausted: () => problems.conflict('Another workflow was published at the same time; retry.'),
+  exhausted: () => problems.concurrentChange('Another workflow was published at the same time; retry.'),
 };
 
 /** The built-in default workflow as a version every tenant has (it is not stored). */

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORIZER_KEY_CACHE_MS } from '../../functions/authorizer/handler.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
@@ -127,6 +129,17 @@ describe('the HTTP API', () => {
     });
     const authorizer = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').properties;
     expect(JSON.stringify(authorizer.AuthorizerUri)).toContain(logicalId(stack.authorizerFunction.function));
+  });
+
+  it('bounds how long a revoked key keeps working by the time docs/deploy.md states', () => {
+    const deployDoc = readFileSync(fileURLToPath(new URL('../../docs/deploy.md', import.meta.url)), 'utf8');
+    const stated = /stops working on\s+AWS within (\d+) seconds/.exec(deployDoc);
+    expect(stated).not.toBeNull();
+    const boundMs = AUTHORIZER_CACHE_TTL.toMilliseconds() + AUTHORIZER_KEY_CACHE_MS;
+    expect(Number(stated?.[1]) * 1000).toBe(boundMs);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerResultTtlInSeconds: boundMs / 1000,
+    });
   });
 
   it('logs every request to its own log group and throttles the default stage', () => {

@@ -6,7 +6,7 @@ export const getWorkflowVersion: Operation<'getWorkflowVersion'> = async (
   { workflows },
 ) => {
   const version = Number(params.version);
-  if (!/^\d{1,9}$/.test(params.version ?? '')) throw problems.notFound(`Workflow version ${params.version}`);
+  if (!/^\d{1,9}$/.test(params.version)) throw problems.notFound(`Workflow version ${params.version}`);
   const found = await workflows.version(principal.tenantId, version);
   return {
     statusCode: 200,

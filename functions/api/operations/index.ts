@@ -2,6 +2,7 @@ import type { ApiRequest, ApiResponse } from '../../../shared/http/request.js';
 import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
 import { applyOrderChange } from './apply-order-change.js';
+import { createApiKey } from './create-api-key.js';
 import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
@@ -14,6 +15,7 @@ import { getWorkflowDiagram } from './get-workflow-diagram.js';
 import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
+import { listApiKeys } from './list-api-keys.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
@@ -32,6 +34,7 @@ import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { rejectOrderChange } from './reject-order-change.js';
 import { retryOrderActions } from './retry-order-actions.js';
+import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
 import { transitionOrder } from './transition-order.js';
@@ -49,6 +52,9 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   createTenant,
   issueKey,
   revokeKey,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
   createOrder,
   listOrders,
   getOrder,

@@ -2,5 +2,5 @@ import type { Operation } from './index.js';
 
 export const issueKey: Operation<'issueKey'> = async ({ params, body }, { tenants }) => ({
   statusCode: 201,
-  body: await tenants.issueKey(params.id as string, body.role),
+  body: await tenants.issueKey(params.id, body),
 });

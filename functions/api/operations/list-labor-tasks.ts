@@ -5,7 +5,7 @@ export const listLaborTasks: Operation<'listLaborTasks'> = async (
   { principal, params, query },
   { orders, laborTasks, cursors },
 ) => {
-  const orderId = params.id as string;
+  const orderId = params.id;
   // 404 for an unknown order or another tenant's, rather than an empty page.
   await orders.get(principal.tenantId, orderId);
   const scope = `labor-tasks:${principal.tenantId}:${orderId}`;

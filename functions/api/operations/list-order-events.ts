@@ -4,7 +4,7 @@ export const listOrderEvents: Operation<'listOrderEvents'> = async (
   { principal, params, query },
   { orders, cursors },
 ) => {
-  const orderId = params.id as string;
+  const orderId = params.id;
   const scope = `events:${principal.tenantId}:${orderId}`;
   const after = query.cursor === undefined ? undefined : Number(cursors.decode(query.cursor, scope));
   const page = await orders.events(principal.tenantId, orderId, query.limit, after);

@@ -5,7 +5,7 @@ export const listPurchaseOrders: Operation<'listPurchaseOrders'> = async (
   { principal, params, query },
   { orders, purchaseOrders, cursors },
 ) => {
-  const orderId = params.id as string;
+  const orderId = params.id;
   // 404 for an unknown order or another tenant's, rather than an empty page.
   await orders.get(principal.tenantId, orderId);
   const scope = `purchase-orders:${principal.tenantId}:${orderId}`;

@@ -5,7 +5,7 @@ export const listWebhookDeliveries: Operation<'listWebhookDeliveries'> = async (
   { principal, params, query },
   { webhooks, cursors },
 ) => {
-  const webhookId = params.id as string;
+  const webhookId = params.id;
   const scope = `deliveries:${principal.tenantId}:${webhookId}`;
   const after = query.cursor === undefined ? undefined : (cursors.decode(query.cursor, scope) as PageKey);
   const page = await webhooks.deliveries(principal.tenantId, webhookId, query.limit, after);

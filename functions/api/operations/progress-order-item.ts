@@ -7,8 +7,8 @@ export const progressOrderItem: Operation<'progressOrderItem'> = async (
 ) => {
   const order = await orders.progress(
     principal,
-    params.id as string,
-    { kind: 'item', sku: params.sku as string },
+    params.id,
+    { kind: 'item', sku: params.sku },
     body,
     ifMatchVersion(headers),
   );

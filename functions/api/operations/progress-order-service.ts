@@ -7,8 +7,8 @@ export const progressOrderService: Operation<'progressOrderService'> = async (
 ) => {
   const order = await orders.progress(
     principal,
-    params.id as string,
-    { kind: 'service', code: params.code as string },
+    params.id,
+    { kind: 'service', code: params.code },
     body,
     ifMatchVersion(headers),
   );

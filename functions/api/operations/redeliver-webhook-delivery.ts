@@ -5,5 +5,5 @@ export const redeliverWebhookDelivery: Operation<'redeliverWebhookDelivery'> = a
   { webhooks },
 ) => ({
   statusCode: 202,
-  body: await webhooks.redeliver(principal.tenantId, params.id as string, params.deliveryId as string),
+  body: await webhooks.redeliver(principal.tenantId, params.id, params.deliveryId),
 });

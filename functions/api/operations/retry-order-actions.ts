@@ -5,6 +5,6 @@ export const retryOrderActions: Operation<'retryOrderActions'> = async (
   { principal, params },
   { orders },
 ) => {
-  const order = await orders.retry(principal, params.id as string);
+  const order = await orders.retry(principal, params.id);
   return { statusCode: 202, headers: { etag: etag(order.version) }, body: order };
 };

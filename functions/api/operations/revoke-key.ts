@@ -1,7 +1,7 @@
 import type { Operation } from './index.js';
 
 export const revokeKey: Operation<'revokeKey'> = async ({ params }, { tenants, authenticator }) => {
-  await tenants.revokeKey(params.id as string, params.keyId as string);
-  authenticator.forgetKey(params.keyId as string);
+  await tenants.revokeKey(params.id, params.keyId);
+  authenticator.forgetKey(params.keyId);
   return { statusCode: 204 };
 };

@@ -5,6 +5,6 @@ export const transitionOrder: Operation<'transitionOrder'> = async (
   { principal, params, body, headers },
   { orders },
 ) => {
-  const order = await orders.transition(principal, params.id as string, body, ifMatchVersion(headers));
+  const order = await orders.transition(principal, params.id, body, ifMatchVersion(headers));
   return { statusCode: 200, headers: { etag: etag(order.version) }, body: order };
 };

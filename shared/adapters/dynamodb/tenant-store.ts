@@ -1,6 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { LEGACY_KEY_SCOPES, type ScopeGrant } from '../../auth/scopes.js';
 import type { ApiKeyRecord, Tenant, TenantStore } from '../../auth/tenant-store.js';
 import { ConflictError } from '../../errors.js';
+import type { PageKey } from '../../orders/order-store.js';
 import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 
@@ -75,22 +83,14 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
-    const { Item } = await storeCall(() =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: keys.tenantKey(tenantId, keyId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!Item) return false;
+    const key = await this.getKey(tenantId, keyId);
+    if (!key) return false;
     try {
       await storeCall(() =>
         this.client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Delete: { TableName: this.tableName, Key: keys.apiKeyByHash(Item.hash as string) } },
+              { Delete: { TableName: this.tableName, Key: keys.apiKeyByHash(key.hash) } },
               {
                 Delete: {
                   TableName: this.tableName,
@@ -113,8 +113,78 @@ export class DynamoTenantStore implements TenantStore {
     const { Item } = await storeCall(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKeyByHash(hash) })),
     );
-    if (!Item) return undefined;
-    const { keyId, tenantId, role, createdAt } = Item;
-    return { keyId, tenantId, role, hash, createdAt };
+    return Item ? apiKeyFromItem(Item) : undefined;
   }
+
+  async getKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    const { Item } = await storeCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.tenantKey(tenantId, keyId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? apiKeyFromItem(Item) : undefined;
+  }
+
+  async listKeys(tenantId: string, limit: number, after?: PageKey) {
+    const { pk, sk } = keys.tenantKey(tenantId, '');
+    const result = await storeCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': sk },
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      ),
+    );
+    return {
+      keys: (result.Items ?? []).map(apiKeyFromItem),
+      ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
+    };
+  }
+
+  async recordKeyUse(tenantId: string, keyId: string, now: Date, notBefore: Date): Promise<void> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.tenantKey(tenantId, keyId),
+            UpdateExpression: 'SET lastUsedAt = :now',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :notBefore)',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':notBefore': notBefore.toISOString() },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Recorded recently by another process, or revoked meanwhile: nothing to write.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+}
+
+/**
+ * Reads a key item of any age: keys stored before scopes existed have no `scopes` and keep
+ * the full access they had, without rewriting them.
+ */
+export function apiKeyFromItem(item: Record<string, unknown>): ApiKeyRecord {
+  const { keyId, tenantId, role, hash, createdAt, name, lastUsedAt, scopes } = item as Partial<
+    Record<string, string>
+  > & { scopes?: ScopeGrant[] };
+  return {
+    keyId: keyId as string,
+    tenantId: tenantId as string,
+    role: role as string,
+    scopes: scopes ?? [...LEGACY_KEY_SCOPES],
+    hash: hash as string,
+    createdAt: createdAt as string,
+    ...(name === undefined ? {} : { name }),
+    ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
+  };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { StoreUnavailableError } from '../../../shared/errors.js';
+import { problems } from '../../../shared/problem.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -78,6 +80,44 @@ describe('Idempotency-Key on POST', () => {
     });
     expect(theirs.status).toBe(201);
     expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+
+  it('keeps keys per API key: two keys of one tenant with one Idempotency-Key get two results', async () => {
+    const shop = await api.newTenant('Two clerks');
+    const clerk = await api.call('/v1/keys', { method: 'POST', key: shop.apiKey, body: { name: 'Clerk' } });
+    const send = (key: string) =>
+      api.call('/v1/orders', {
+        method: 'POST',
+        key,
+        body: sampleOrder,
+        headers: { 'idempotency-key': 'same' },
+      });
+    const mine = await send(shop.apiKey);
+    const theirs = await send(clerk.body.apiKey);
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect((await send(clerk.body.apiKey)).body.id).toBe(theirs.body.id);
+  });
+
+  it.each([
+    [
+      'a lost race (409)',
+      409,
+      problems.concurrentChange('The order was changed by another request at the same time.'),
+    ],
+    ['an outage (503)', 503, new StoreUnavailableError('down')],
+  ])('does not keep %s as the answer: the retry with the same key succeeds', async (_, status, failure) => {
+    const create = vi.spyOn(api.stack.deps.orders, 'create').mockRejectedValueOnce(failure);
+    try {
+      const first = await createWithKey(`transient-${status}`);
+      expect(first.status).toBe(status);
+      const again = await createWithKey(`transient-${status}`);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+    } finally {
+      create.mockRestore();
+    }
   });
 
   it('remembers a validation failure as the answer for that key', async () => {

@@ -47,7 +47,7 @@ describe('creating an order', () => {
       type: 'order.created',
       sequence: 1,
       orderId: order.id,
-      actor: { type: 'key', role: 'staff' },
+      actor: { type: 'key', role: 'owner' },
       data: { sequence: 1, order: { id: order.id } },
     });
     expect(body.items[0].actor.keyId).toMatch(/^key_/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryOrderStore } from '../../../shared/adapters/memory/order-store.js';
 import { MemoryWorkflowEngine } from '../../../shared/adapters/memory/workflow-engine.js';
 import { MemoryWorkflowStore } from '../../../shared/adapters/memory/workflow-store.js';
+import type { Principal } from '../../../shared/auth/api-keys.js';
 import { ConflictError } from '../../../shared/errors.js';
 import type { OrderChange, OrderRecord } from '../../../shared/orders/order-store.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
@@ -10,7 +11,7 @@ import { ProblemError } from '../../../shared/problem.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import type { Workflow } from '../../../shared/workflow/schema.js';
 
-const principal = { tenantId: 'shop', keyId: 'key_1', role: 'admin' };
+const principal: Principal = { tenantId: 'shop', keyId: 'key_1', role: 'admin', scopes: ['*'] };
 const request = CreateOrderRequest.parse({
   currency: 'GBP',
   customer: { name: 'Ada', email: 'ada@example.com' },

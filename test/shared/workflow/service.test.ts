@@ -25,7 +25,12 @@ const targets = {
   taskFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orderflow-workflow-task',
 };
 let tenants = 0;
-const principal = () => ({ tenantId: `publish-${++tenants}-${Date.now()}`, keyId: 'key_1', role: 'admin' });
+const principal = () => ({
+  tenantId: `publish-${++tenants}-${Date.now()}`,
+  keyId: 'key_1',
+  role: 'admin',
+  scopes: ['*'] as const,
+});
 
 /** Publishes into the stack's DynamoDB Local through the given engine, counting its deploys. */
 function serviceWith(deploy: WorkflowEngine['deploy']) {
