@@ -35,6 +35,7 @@ import {
   WorkflowVersionDetail,
   WorkflowVersionSummary,
 } from '../workflow/api-schema.js';
+import { WORKFLOW_SCHEMA_PATH } from '../workflow/json-schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'tenant' | 'admin' | 'none';
@@ -83,6 +84,14 @@ export const routes = [
     auth: 'none',
     summary: 'This API described as OpenAPI 3.1.',
     success: { status: 200 },
+  },
+  {
+    operationId: 'getWorkflowJsonSchema',
+    method: 'GET',
+    path: WORKFLOW_SCHEMA_PATH,
+    auth: 'none',
+    summary: 'The JSON Schema of workflow documents, for editors to check and complete them.',
+    success: { status: 200, contentType: 'application/schema+json' },
   },
   {
     operationId: 'createTenant',

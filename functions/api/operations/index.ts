@@ -10,6 +10,7 @@ import { getInventory } from './get-inventory.js';
 import { getOrder } from './get-order.js';
 import { getWorkflow } from './get-workflow.js';
 import { getWorkflowDiagram } from './get-workflow-diagram.js';
+import { getWorkflowJsonSchema } from './get-workflow-json-schema.js';
 import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
@@ -61,6 +62,7 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listWorkflowVersions,
   getWorkflowVersion,
   getWorkflowDiagram,
+  getWorkflowJsonSchema,
   createWebhook,
   listWebhooks,
   deleteWebhook,
