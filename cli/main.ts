@@ -5,6 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { SimulateRequest } from '../shared/simulation/schema.js';
+import { issuesToProblems } from '../shared/validation.js';
 import { compileWorkflow } from '../shared/workflow/compile.js';
 import { workflowToMermaid, workflowToSvg } from '../shared/workflow/diagram.js';
 import { type ValidationResult, validateWorkflow } from '../shared/workflow/validate.js';
@@ -18,11 +20,13 @@ const USAGE = `usage:
   orderflow workflow compile <file> [--table NAME] [--task-arn ARN]
       (defaults: --table ${PLACEHOLDER_TABLE} --task-arn ${PLACEHOLDER_TASK_ARN})
   orderflow workflow diagram <file> [-o out.svg] [--mermaid]
+  orderflow workflow simulate <file> --order <order.json> [--steps <steps.json>] [--role ROLE]
+      (a dry run of one order: its path, actions, refused steps and cost; --role default owner)
 `;
 
 class UsageError extends Error {}
 
-const COMMANDS = ['validate', 'compile', 'diagram'] as const;
+const COMMANDS = ['validate', 'compile', 'diagram', 'simulate'] as const;
 const isCommand = (value: string): value is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(value);
 
@@ -35,6 +39,9 @@ async function main(args: string[]): Promise<number> {
       'task-arn': { type: 'string' },
       output: { type: 'string', short: 'o' },
       mermaid: { type: 'boolean' },
+      order: { type: 'string' },
+      steps: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,10 +81,36 @@ async function main(args: string[]): Promise<number> {
       else process.stdout.write(picture);
       return 0;
     }
+    case 'simulate': {
+      if (!values.order) throw new UsageError('simulate needs --order <order.json>');
+      const request = SimulateRequest.safeParse({
+        order: await readJson(values.order),
+        steps: values.steps ? await readJson(values.steps) : [],
+        role: values.role ?? 'owner',
+      });
+      if (!request.success) {
+        for (const issue of issuesToProblems(request.error.issues))
+          process.stderr.write(`${issue.path || '/'}: ${issue.message}\n`);
+        return 1;
+      }
+      const { order, steps, role } = request.data;
+      // The ASL interpreter is loaded only by the command that needs it.
+      await import('../shared/adapters/node/promise-with-resolvers.js');
+      const { simulate } = await import('../shared/simulation/simulate.js');
+      const simulation = await simulate({
+        workflow: result.workflow,
+        order,
+        steps,
+        role: role ?? 'owner',
+        startAt: new Date().toISOString(),
+      });
+      process.stdout.write(`${JSON.stringify(simulation, null, 2)}\n`);
+      return 0;
+    }
   }
 }
 
-async function validateFile(file: string): Promise<ValidationResult> {
+async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -85,10 +118,14 @@ async function validateFile(file: string): Promise<ValidationResult> {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
   try {
-    return validateWorkflow(JSON.parse(text));
+    return JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
   }
+}
+
+async function validateFile(file: string): Promise<ValidationResult> {
+  return validateWorkflow(await readJson(file));
 }
 
 try {

@@ -26,6 +26,7 @@ import {
   ServiceProgressRequest,
   TransitionRequest,
 } from '../orders/schema.js';
+import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
 import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
 import {
   WorkflowDiagramQuery,
@@ -229,6 +230,17 @@ export const routes = [
     body: WorkflowDocument,
     bodyValidation: 'domain',
     success: { status: 200, schema: WorkflowValidation },
+  },
+  {
+    operationId: 'simulateWorkflow',
+    method: 'POST',
+    path: '/v1/workflow/simulate',
+    auth: 'tenant',
+    scope: 'workflow:read',
+    summary:
+      'Run a sample order through a workflow (a document, a version, or the active one) as a dry run: its path, actions, refusals and cost.',
+    body: SimulateRequest,
+    success: { status: 200, schema: SimulationResult },
   },
   {
     operationId: 'publishWorkflow',

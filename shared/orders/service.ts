@@ -3,7 +3,14 @@ import { ConflictError } from '../errors.js';
 import { problems } from '../problem.js';
 import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
-import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
+import {
+  applyPatch,
+  applyProgress,
+  assertEditable,
+  assertLinesOpen,
+  type LineRef,
+  newOrder,
+} from './order.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
@@ -147,14 +154,7 @@ export class OrderService {
         );
       }
       const { workflow } = await this.pinned(principal.tenantId, order);
-      if (stageOf(workflow, order.stage).final) {
-        throw problems.conflict(
-          `The order is in the final stage "${order.stage}"; its lines cannot change.`,
-          {
-            stage: order.stage,
-          },
-        );
-      }
+      assertLinesOpen(order, stageOf(workflow, order.stage));
       const applied = applyProgress(order, line, request, this.clock());
       if (!applied.changed) return order;
       const next = applied.order;

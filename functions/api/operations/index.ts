@@ -31,6 +31,7 @@ import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
+import { simulateWorkflow } from './simulate-workflow.js';
 import { transitionOrder } from './transition-order.js';
 import { validateWorkflow } from './validate-workflow.js';
 
@@ -58,6 +59,7 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   migrateOrder,
   validateWorkflow,
   publishWorkflow,
+  simulateWorkflow,
   getWorkflow,
   listWorkflowVersions,
   getWorkflowVersion,
