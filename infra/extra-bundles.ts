@@ -1,12 +1,14 @@
 /**
  * What the api function loads besides its own bundle, built into its bundle folder by
  * NodejsFunction's afterBundling hook (constructs/function.ts), with the same esbuild options:
- * the simulator's worker thread. `node --import tsx infra/extra-bundles.ts <outputDir>`
+ * the simulator's worker thread and the console's files. `node --import tsx infra/extra-bundles.ts <outputDir>`
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { SIMULATION_WORKER_BUNDLE } from '../shared/adapters/node/simulation-thread.js';
+import { buildConsole } from '../console/build.js';
 import { esbuildOptions } from './bundling.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -18,7 +20,14 @@ export async function buildExtraBundles(outputDir: string): Promise<string[]> {
     sourcemap: false,
     logLevel: 'error',
   });
-  return [worker];
+  const consoleDir = join(outputDir, 'console');
+  mkdirSync(consoleDir, { recursive: true });
+  const files = [worker];
+  for (const [name, asset] of await buildConsole()) {
+    writeFileSync(join(consoleDir, name), asset.body);
+    files.push(join(consoleDir, name));
+  }
+  return files;
 }
 
 const [outputDir] = process.argv.slice(2);

@@ -21,6 +21,7 @@ import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
+import { BuiltConsoleAssets } from './console-assets.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
 import { resumeOrders } from './resume.js';
@@ -171,6 +172,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       engine,
       workflowTargets,
       allowLocalUrls: allowLocal,
+      consoleAssets: new BuiltConsoleAssets(),
       adminKeyHash: hashApiKey(adminKey),
       cursorSecret: persistentSecret(dataDir, 'cursor.key'),
       webhooks: { secretBox: webhooks.secretBox, queue: webhooks.queue, allowLocal },

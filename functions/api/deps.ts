@@ -7,6 +7,7 @@ import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';
@@ -30,4 +31,6 @@ export interface ApiDeps {
   purchaseOrders: PurchaseOrderStore;
   laborTasks: LaborTaskStore;
   actionSigning: ActionSigningSecrets;
+  /** The console's page and scripts (GET /console). */
+  consoleAssets: ConsoleAssets;
 }

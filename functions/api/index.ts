@@ -2,6 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
+import { FileConsoleAssets } from '../../shared/adapters/node/file-console-assets.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
 import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
@@ -28,5 +29,7 @@ export const handler = createApiHandler(
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
+    // infra/extra-bundles.ts puts the console's files beside this bundle.
+    consoleAssets: new FileConsoleAssets(new URL('./console/', import.meta.url)),
   }),
 );

@@ -13,6 +13,7 @@ import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
 import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
@@ -33,6 +34,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** Where this runtime finds the console's files (built with the bundle, or on the fly locally). */
+  consoleAssets: ConsoleAssets;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -56,6 +59,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
     idempotency: new DynamoIdempotencyStore(client, config.tableName),
     cursors: new CursorCodec(config.cursorSecret),
     adminKeyHash: config.adminKeyHash,
+    consoleAssets: config.consoleAssets,
     secretBox: config.webhooks.secretBox,
     clock,
     webhooks: new WebhookService(

@@ -24,6 +24,7 @@ import {
   PatchOrderRequest,
   page,
   ServiceProgressRequest,
+  TransitionOptions,
   TransitionRequest,
 } from '../orders/schema.js';
 import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
@@ -93,6 +94,22 @@ export const routes = [
     auth: 'none',
     summary: 'The JSON Schema of workflow documents, for editors to check and complete them.',
     success: { status: 200, contentType: 'application/schema+json' },
+  },
+  {
+    operationId: 'getConsole',
+    method: 'GET',
+    path: '/console',
+    auth: 'none',
+    summary: 'The console: a workflow studio and an order board; every call it makes uses the key entered.',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    operationId: 'getConsoleAsset',
+    method: 'GET',
+    path: '/console/{asset}',
+    auth: 'none',
+    summary: "One of the console page's scripts or styles.",
+    success: { status: 200, contentType: 'text/javascript' },
   },
   {
     operationId: 'createTenant',
@@ -180,6 +197,16 @@ export const routes = [
     summary: 'Move the order to another stage along a manual transition of its workflow.',
     body: TransitionRequest,
     success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'listOrderTransitions',
+    method: 'GET',
+    path: '/v1/orders/{id}/transitions',
+    auth: 'tenant',
+    scope: 'orders:read',
+    summary:
+      "The current stage's manual transitions, each with whether this key may take it now and, if not, the problem the move would answer.",
+    success: { status: 200, schema: TransitionOptions },
   },
   {
     operationId: 'progressOrderItem',
@@ -289,6 +316,17 @@ export const routes = [
     scope: 'workflow:read',
     summary: 'The workflow drawn: SVG, or Mermaid text with Accept: text/vnd.mermaid.',
     query: WorkflowDiagramQuery,
+    success: { status: 200, contentType: 'image/svg+xml' },
+  },
+  {
+    operationId: 'drawWorkflowDiagram',
+    method: 'POST',
+    path: '/v1/workflow/diagram',
+    auth: 'tenant',
+    scope: 'workflow:read',
+    summary: 'Draw a workflow document before publishing it (SVG); an invalid one is a 422 with every error.',
+    body: WorkflowDocument,
+    bodyValidation: 'domain',
     success: { status: 200, contentType: 'image/svg+xml' },
   },
   {

@@ -5,6 +5,8 @@ import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
 import { deleteWebhook } from './delete-webhook.js';
+import { drawWorkflowDiagram } from './draw-workflow-diagram.js';
+import { getConsole, getConsoleAsset } from './get-console.js';
 import { getActionSigningSecret } from './get-action-signing-secret.js';
 import { getInventory } from './get-inventory.js';
 import { getOrder } from './get-order.js';
@@ -16,6 +18,7 @@ import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderEvents } from './list-order-events.js';
+import { listOrderTransitions } from './list-order-transitions.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
 import { listWebhookDeliveries } from './list-webhook-deliveries.js';
@@ -44,6 +47,8 @@ export type Operation<Id extends OperationId> = (
 export const operations: { [Id in OperationId]: Operation<Id> } = {
   health,
   openapi,
+  getConsole,
+  getConsoleAsset,
   createTenant,
   issueKey,
   revokeKey,
@@ -53,6 +58,7 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   patchOrder,
   listOrderEvents,
   transitionOrder,
+  listOrderTransitions,
   progressOrderItem,
   progressOrderService,
   retryOrderActions,
@@ -64,6 +70,7 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listWorkflowVersions,
   getWorkflowVersion,
   getWorkflowDiagram,
+  drawWorkflowDiagram,
   getWorkflowJsonSchema,
   createWebhook,
   listWebhooks,
