@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { SIMULATION_WORKER_BUNDLE } from '../shared/adapters/node/simulation-thread.js';
 import { buildConsole } from '../console/build.js';
+import { SIMULATION_WORKER_BUNDLE } from '../shared/adapters/node/simulation-thread.js';
 import { esbuildOptions } from './bundling.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

@@ -23,10 +23,10 @@ export function lineDiff(before: string, after: string): DiffLine[] {
       lines.push({ kind: 'same', text: a[i] as string });
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || at(i, j + 1) >= at(i + 1, j))) {
-      lines.push({ kind: 'added', text: b[j++] as string });
-    } else {
+    } else if (i < a.length && (j >= b.length || at(i + 1, j) >= at(i, j + 1))) {
       lines.push({ kind: 'removed', text: a[i++] as string });
+    } else {
+      lines.push({ kind: 'added', text: b[j++] as string });
     }
   }
   return lines;

@@ -4,10 +4,10 @@ import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-sto
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
-import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';

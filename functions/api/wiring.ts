@@ -9,11 +9,11 @@ import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
 import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
-import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/api-keys.js';
-import { ProblemError, type Problem } from '../problem.js';
+import { type Problem, ProblemError } from '../problem.js';
 import type { Workflow } from '../workflow/schema.js';
 import type { OrderRecord } from './order-store.js';
 import type { Order } from './schema.js';
