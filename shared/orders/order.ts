@@ -184,15 +184,6 @@ export function assertEditable(
   }
 }
 
-/** Progress is recorded in any stage but a final one (409). */
-export function assertLinesOpen(order: Order, stage: { final: boolean }): void {
-  if (stage.final) {
-    throw problems.conflict(`The order is in the final stage "${order.stage}"; its lines cannot change.`, {
-      stage: order.stage,
-    });
-  }
-}
-
 /** The line a progress request names: an item by SKU or a service by code. */
 export type LineRef = { kind: 'item'; sku: string } | { kind: 'service'; code: string };
 

@@ -8,13 +8,14 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Principal } from '../auth/api-keys.js';
-import { applyProgress, assertLinesOpen, newOrder } from '../orders/order.js';
+import { newOrder } from '../orders/order.js';
 import type { OrderRecord } from '../orders/order-store.js';
+import { planProgress, planTransition } from '../orders/plans.js';
 import type { Actor, CreateOrderRequest, Order } from '../orders/schema.js';
-import { enterStage, executionState, planManualTransition, stageOf } from '../orders/transitions.js';
+import { enterStage, executionState } from '../orders/transitions.js';
 import { apiCallUsd, MODEL_CAPACITY, PRICES, taskInvocationUsd } from '../pricing.js';
 import { ProblemError } from '../problem.js';
-import { compileWorkflow, rechecksOnChange } from '../workflow/compile.js';
+import { compileWorkflow } from '../workflow/compile.js';
 import { durationSeconds } from '../workflow/duration.js';
 import type { Workflow } from '../workflow/schema.js';
 import {
@@ -215,7 +216,16 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     });
 
   const principal: Principal = { tenantId: TENANT, keyId: 'simulation', role: input.role };
-  const actor: Actor = { type: 'key', keyId: 'simulation', role: input.role };
+  const currentRecord = (): OrderRecord => ({
+    order,
+    lastSequence: 0,
+    entry,
+    stageEnteredAt: new Date(stageEnteredAt).toISOString(),
+    ...(parked ? { taskToken: 'simulation', taskTokenStage: parked.stage } : {}),
+    actionResults: {},
+    attempt: 0,
+    halted: false,
+  });
   const signal = (state: ExecutionState) => {
     const wait = parked;
     parked = undefined;
@@ -244,31 +254,27 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     counts.apiCalls += 1;
     counts.reads += 1;
     try {
+      // The API's own planners, on a record of the order as the simulation holds it.
+      const read = {
+        record: currentRecord(),
+        pinned: { version: input.workflowVersion ?? 0, workflow },
+        principal,
+        ifMatchVersion: undefined,
+        now: now(),
+      };
       if ('progress' in step) {
         const { sku, code, ...request } = step.progress;
-        assertLinesOpen(order, stageOf(workflow, order.stage));
         const line =
           sku !== undefined ? { kind: 'item' as const, sku } : { kind: 'service' as const, code: code ?? '' };
-        const applied = applyProgress(order, line, request, now());
-        if (!applied.changed) continue;
-        order = applied.order;
+        const planned = planProgress({ ...read, line, request });
+        if (!planned) continue;
+        order = planned.change.order;
         counts.orderChanges += 1;
-        if (parked?.stage === order.stage && rechecksOnChange(stageOf(workflow, order.stage))) {
-          signal(executionState(TENANT, order, entry));
-        }
+        if (planned.change.signal) signal(planned.change.signal.output);
       } else {
-        const from = order.stage;
-        const plan = planManualTransition({
-          record: { order } as OrderRecord,
-          workflow,
-          request: step,
-          principal,
-          actor,
-          ifMatchVersion: undefined,
-          now: now(),
-        });
-        enter(step.to, 'api', plan);
-        if (parked?.stage === from) signal(executionState(TENANT, order, entry));
+        const planned = planTransition({ ...read, request: step });
+        enter(step.to, 'api', planned.change);
+        if (planned.change.signal) signal(planned.change.signal.output);
       }
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
