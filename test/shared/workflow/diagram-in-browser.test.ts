@@ -34,19 +34,20 @@ describe('the diagram drawn in a browser', () => {
     async (_name, workflow) => {
       const page = await browser.newPage();
       await page.setContent(`<body style="margin:0">${await workflowToSvg(workflow)}</body>`);
-      const overflows = await page.evaluate(() =>
+      // Runs in the page (written as text: this project's types have no DOM).
+      const overflows = await page.evaluate(`
         [...document.querySelectorAll('g.node')].flatMap((node) => {
-          const shapes = [...node.querySelectorAll('path, polygon')] as SVGGraphicsElement[];
+          const shapes = [...node.querySelectorAll('path, polygon')];
           if (shapes.length === 0) return [];
           const box = shapes.map((shape) => shape.getBBox()).reduce((a, b) => (a.width >= b.width ? a : b));
-          return ([...node.querySelectorAll('text')] as SVGTextElement[])
+          return [...node.querySelectorAll('text')]
             .filter((text) => {
               const t = text.getBBox();
               return t.x < box.x || t.x + t.width > box.x + box.width;
             })
             .map((text) => text.textContent);
-        }),
-      );
+        })
+      `);
       expect(overflows).toEqual([]);
       expect(await page.locator('text', { hasText: workflow.name }).count()).toBeGreaterThan(0);
       expect(await page.locator('text', { hasText: 'Legend' }).count()).toBe(1);
