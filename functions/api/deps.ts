@@ -6,10 +6,12 @@ import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
+import type { DependencyProbe } from '../../shared/http/health.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';
 
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
@@ -33,4 +35,7 @@ export interface ApiDeps {
   actionSigning: ActionSigningSecrets;
   /** The console's page and scripts (GET /console). */
   consoleAssets: ConsoleAssets;
+  /** What `/health` checks. */
+  dependencies: DependencyProbe;
+  svgRenderer: SvgRenderer;
 }

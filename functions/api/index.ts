@@ -31,5 +31,8 @@ export const handler = createApiHandler(
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
     // infra/extra-bundles.ts puts the console's files beside this bundle.
     consoleAssets: new FileConsoleAssets(new URL('./console/', import.meta.url)),
+    // One request per instance at a time: laying out in process stalls no one else, and the
+    // diagram limits bound how long it takes.
+    svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },
   }),
 );

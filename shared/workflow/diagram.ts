@@ -7,7 +7,7 @@
  * events it emits, and the picture carries the workflow's name and a legend. Manual, auto
  * and timeout edges leave and enter their boxes on different sides, so they never overlap.
  */
-import { instance, type Viz } from '@viz-js/viz';
+import type { Viz } from '@viz-js/viz';
 import { durationInWords, guardsInWords } from './in-words.js';
 import type { Stage, Workflow } from './schema.js';
 
@@ -64,7 +64,7 @@ export function workflowToMermaid(workflow: Workflow): string {
   return `${lines.join('\n')}\n`;
 }
 
-function workflowToDot(workflow: Workflow): string {
+export function workflowToDot(workflow: Workflow): string {
   const quote = (value: string) =>
     `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
   const lines = [
@@ -124,7 +124,13 @@ function workflowToDot(workflow: Workflow): string {
 
 let viz: Promise<Viz> | undefined;
 
+/** Graphviz layout: heavy for dense graphs, so the API runs it through a `SvgRenderer`. */
+export async function dotToSvg(dot: string): Promise<string> {
+  // Loaded on first use: parsing Graphviz's WebAssembly stalls the thread that loads it.
+  viz ??= import('@viz-js/viz').then(({ instance }) => instance());
+  return (await viz).renderString(dot, { format: 'svg' });
+}
+
 export async function workflowToSvg(workflow: Workflow): Promise<string> {
-  viz ??= instance();
-  return (await viz).renderString(workflowToDot(workflow), { format: 'svg' });
+  return dotToSvg(workflowToDot(workflow));
 }
