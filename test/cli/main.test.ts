@@ -137,7 +137,7 @@ describe.concurrent('orderflow workflow diagram', () => {
     expect(svg).toContain('<svg');
     expect(svg).toContain('In production');
     expect(mermaid.code).toBe(0);
-    expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    expect(mermaid.stdout).toMatch(/^---\ntitle: "Print shop"\n---\nflowchart LR\n/);
     expect(mermaid.stdout).toContain('approved -.->|"auto, if condition"| production');
   });
 });
