@@ -1,8 +1,10 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENTITY_ATTRIBUTE, streamFilters } from '../shared/table.js';
+import { LONGEST_STEP_SECONDS } from '../shared/workflow/schema.js';
 import { OrderflowApi } from './constructs/api.js';
 import { OrdersData } from './constructs/data.js';
 import { DELIVERY_FUNCTION_TIMEOUT, WebhookDelivery } from './constructs/delivery.js';
@@ -10,6 +12,34 @@ import { OrderflowFunction } from './constructs/function.js';
 import { Observability } from './constructs/observability.js';
 import { ApiSecrets } from './constructs/secrets.js';
 import { Workflows } from './constructs/workflows.js';
+
+/**
+ * How the events function's stream mapping gives up on a record it cannot handle: a bad
+ * record would otherwise be retried for the stream's 24 hours, holding up every later signal
+ * and webhook of its shard, and then be dropped without trace. Bisecting isolates it; after
+ * the attempts or the age its batch's position goes to the failure queue, which alarms.
+ */
+export const EVENTS_STREAM_RETRY_ATTEMPTS = 10;
+export const EVENTS_STREAM_MAX_RECORD_AGE = Duration.hours(1);
+/**
+ * The task function's timeout: the longest step the validator allows plus a minute for its
+ * reads and writes, within Lambda's 15 minutes. A slow but successful stage never times out.
+ */
+export const WORKFLOW_TASK_TIMEOUT = Duration.seconds(LONGEST_STEP_SECONDS + 60);
+
+/** A queue where something records what it gave up on: kept 14 days, encrypted, alarmed on. */
+function failureQueue(scope: Construct, id: string, role: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `It is itself where failures go (${role}), kept 14 days and alarmed on.`,
+  });
+  return queue;
+}
 
 export interface OrderflowStackProps extends StackProps {
   /** Protects the orders table from deletion (and keeps it when the stack is destroyed). */
@@ -24,8 +54,13 @@ export class OrderflowStack extends Stack {
   readonly apiFunction: OrderflowFunction;
   readonly authorizerFunction: OrderflowFunction;
   readonly eventsFunction: OrderflowFunction;
+  /** Where the stream mapping records the batches the events function gave up on. */
+  readonly eventsStreamFailures: Queue;
   readonly webhookDeliveryFunction: OrderflowFunction;
   readonly workflowTaskFunction: OrderflowFunction;
+  readonly strandedOrdersFunction: OrderflowFunction;
+  /** Execution-ended events the stranded-orders function could not handle. */
+  readonly strandedOrdersFailures: Queue;
   readonly workflows: Workflows;
   readonly api: OrderflowApi;
   readonly observability: Observability;
@@ -83,11 +118,20 @@ export class OrderflowStack extends Stack {
     this.data.grantItemReadWrite(this.eventsFunction.function);
     this.delivery.queue.grantSendMessages(this.eventsFunction.function);
     this.delivery.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
+    this.eventsStreamFailures = failureQueue(
+      this,
+      'EventsStreamFailures',
+      'the stream mapping’s on-failure destination',
+    );
     this.eventsFunction.function.addEventSource(
       new DynamoEventSource(this.data.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         reportBatchItemFailures: true,
+        retryAttempts: EVENTS_STREAM_RETRY_ATTEMPTS,
+        maxRecordAge: EVENTS_STREAM_MAX_RECORD_AGE,
+        bisectBatchOnError: true,
+        onFailure: new SqsDlq(this.eventsStreamFailures),
         // Only inserted history events and orders carrying a stored signal matter (the table
         // contract's streamFilters, which the local poller applies too); the rest cost no invocation.
         filters: streamFilters.map((filter) =>
@@ -132,7 +176,7 @@ export class OrderflowStack extends Stack {
     this.workflowTaskFunction = new OrderflowFunction(this, 'WorkflowTaskFunction', {
       folder: 'workflow-task',
       description: 'Orderflow workflow tasks: runs the actions and moves of order executions',
-      timeout: Duration.seconds(60),
+      timeout: WORKFLOW_TASK_TIMEOUT,
       environment: {
         TABLE_NAME: tableName,
         ACTION_SIGNING_KEY_SECRET_ARN: this.secrets.actionSigningKey.secretArn,
@@ -147,6 +191,20 @@ export class OrderflowStack extends Stack {
     this.workflows.allowApiToRunWorkflows(this.apiFunction.function);
     this.workflows.allowToSignalWorkflows(this.eventsFunction.function);
 
+    this.strandedOrdersFunction = new OrderflowFunction(this, 'StrandedOrdersFunction', {
+      folder: 'stranded-orders',
+      description: 'Orderflow stranded orders: resumes orders whose execution failed or timed out',
+      timeout: Duration.seconds(30),
+      environment: { TABLE_NAME: tableName },
+    });
+    this.data.grantOrderUpdates(this.strandedOrdersFunction.function);
+    this.strandedOrdersFailures = failureQueue(
+      this,
+      'StrandedOrdersFailures',
+      'the execution-ended rule’s dead-letter queue',
+    );
+    this.workflows.resumeStrandedOrders(this.strandedOrdersFunction.function, this.strandedOrdersFailures);
+
     this.api = new OrderflowApi(this, 'Api', {
       handler: this.apiFunction.function,
       authorizer: this.authorizerFunction.function,
@@ -158,13 +216,22 @@ export class OrderflowStack extends Stack {
     this.observability.monitorFunction('Events', this.eventsFunction.function);
     this.observability.monitorFunction('WebhookDelivery', this.webhookDeliveryFunction.function);
     this.observability.monitorFunction('WorkflowTask', this.workflowTaskFunction.function);
+    this.observability.monitorFunction('StrandedOrders', this.strandedOrdersFunction.function);
     this.observability.monitorStateMachine('DefaultWorkflow', this.workflows.defaultStateMachine);
     this.observability.monitorDeadLetterQueue('WebhookDelivery', this.delivery.deadLetterQueue);
+    this.observability.monitorDeadLetterQueue('EventsStream', this.eventsStreamFailures);
+    this.observability.monitorDeadLetterQueue('StrandedOrders', this.strandedOrdersFailures);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Orderflow API' });
     new CfnOutput(this, 'AdminKeySecretName', {
       value: this.secrets.adminKey.secretName,
       description: 'Secrets Manager secret holding the admin bearer key',
+    });
+    // What `npm run smoke` compiles the workflows against (cli/smoke.ts).
+    new CfnOutput(this, 'TableName', { value: tableName, description: 'The orders table' });
+    new CfnOutput(this, 'WorkflowTaskFunctionArn', {
+      value: this.workflowTaskFunction.function.functionArn,
+      description: 'The function every compiled workflow invokes',
     });
     new CfnOutput(this, 'DashboardName', {
       value: this.observability.dashboard.dashboardName,

@@ -5,12 +5,28 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type ExecutionStart, executionName, type WorkflowEngine } from '../shared/orders/workflow-engine.js';
+import {
+  type ExecutionRef,
+  type ExecutionStart,
+  executionName,
+  type WorkflowEngine,
+} from '../shared/orders/workflow-engine.js';
 import type { AslDefinition } from '../shared/workflow/compile.js';
+import {
+  DYNAMODB_AWS_SDK,
+  integrationOf,
+  LAMBDA_FUNCTION,
+  unsupportedTasks,
+} from '../shared/workflow/integrations.js';
 import type { ExecutionState, TaskPayload } from '../shared/workflow/task-payloads.js';
 
-/** The resource of the compiled wait for a manual transition (shared/workflow/compile.ts). */
-const WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
+/** A definition Step Functions would refuse (shared/workflow/integrations.ts). */
+export class UnsupportedDefinitionError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Step Functions would refuse this state machine: ${problems.join('; ')}`);
+    this.name = 'UnsupportedDefinitionError';
+  }
+}
 
 type StateMachineDefinition = ConstructorParameters<typeof StateMachine>[0];
 
@@ -33,7 +49,12 @@ export interface LocalEngineOptions {
   runTask: (payload: TaskPayload) => Promise<ExecutionState>;
   /** The compiled definition an order's workflow version runs. */
   definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
-  onExecutionFailed?: (name: string, error: unknown) => void;
+  /** `errorName` is what Step Functions would report as the execution's error. */
+  onExecutionFailed?: (
+    name: string,
+    error: unknown,
+    failed: { tenantId: string; orderId: string; errorName: string },
+  ) => void;
   /**
    * Measurement only: tokens as long as this, like Step Functions' own (600–700 characters),
    * so the order items that carry one have the size, and cost the write units, they have on AWS.
@@ -99,7 +120,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     })();
     const done = run.result
       .then(() => undefined)
-      .catch((error: unknown) => this.options.onExecutionFailed?.(name, error))
+      .catch((error: unknown) =>
+        this.options.onExecutionFailed?.(name, error, {
+          tenantId: execution.tenantId,
+          orderId: execution.orderId,
+          errorName: executionErrorName(error),
+        }),
+      )
       .finally(() => {
         if (this.running.get(key)?.name === name) this.running.delete(key);
       });
@@ -124,7 +151,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.running.has(`${tenantId}/${orderId}`);
   }
 
-  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+  async isLive(execution: ExecutionRef): Promise<boolean> {
+    return this.running.get(`${execution.tenantId}/${execution.orderId}`)?.attempt === execution.attempt;
+  }
+
+  async stop(execution: ExecutionRef): Promise<void> {
     const running = this.running.get(`${execution.tenantId}/${execution.orderId}`);
     if (!running || running.attempt !== execution.attempt) return;
     running.abort();
@@ -154,6 +185,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const key = JSON.stringify(definition);
     let machine = this.machines.get(key);
     if (!machine) {
+      const problems = unsupportedTasks(definition);
+      if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
       machine = new StateMachine(definition as unknown as StateMachineDefinition, {
         validationOptions: { checkArn: false },
       });
@@ -167,10 +200,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const handlers: Record<string, (input: never) => Promise<unknown>> = {};
     for (const [name, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task') continue;
-      handlers[name] =
-        state.Resource === WAIT_FOR_TASK_TOKEN
-          ? (parameters: never) => this.waitForSignal(parameters)
-          : (payload: never) => this.options.runTask(payload);
+      // machineFor refused every other resource; these are the two the compiler emits.
+      const found = integrationOf(String(state.Resource));
+      if (found?.integration === DYNAMODB_AWS_SDK && found.pattern === 'waitForTaskToken') {
+        handlers[name] = (parameters: never) => this.waitForSignal(parameters);
+      } else if (found?.integration === LAMBDA_FUNCTION) {
+        handlers[name] = (payload: never) => this.options.runTask(payload);
+      } else {
+        throw new UnsupportedDefinitionError([`"${name}": the local engine cannot run ${state.Resource}`]);
+      }
     }
     return handlers;
   }
@@ -192,14 +230,27 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       await this.options.dynamo.send(new UpdateItemCommand(parameters));
     } catch (error) {
       this.parked.delete(token);
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        // The name Step Functions gives this failure, which the definition's Catch expects.
-        const named = new Error(error.message);
-        named.name = 'DynamoDB.ConditionalCheckFailedException';
-        throw named;
-      }
-      throw error;
+      throw awsSdkIntegrationError(error);
     }
     return signalled;
   }
+}
+
+/**
+ * A DynamoDB error as Step Functions' AWS SDK integration reports it, which is what the
+ * definition's Retry and Catch match: `DynamoDb.ConditionalCheckFailedException`,
+ * `DynamoDb.ProvisionedThroughputExceededException`, `DynamoDb.RequestLimitExceededException`.
+ */
+export function awsSdkIntegrationError(error: unknown): Error {
+  if (!(error instanceof Error) || !(error as { $fault?: unknown }).$fault) return error as Error;
+  const named = new Error(error.message);
+  named.name = DYNAMODB_AWS_SDK.errorName(error.name);
+  return named;
+}
+
+/** The interpreter wraps what failed the execution (a Fail state's Error, a task's error) as the cause. */
+function executionErrorName(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) return cause.name;
+  return error instanceof Error ? error.name : 'States.Runtime';
 }

@@ -31,3 +31,30 @@ export async function resumeOrders(
   }
   return resumed;
 }
+
+/**
+ * Runs `resume` for each order handed to `schedule`, after `delayMs`; an order scheduled again
+ * before its turn runs once. A failure is left for the next failed execution to schedule.
+ */
+export function resumeLater(
+  delayMs: number,
+  resume: (order: { tenantId: string; orderId: string }) => Promise<void>,
+): { schedule(order: { tenantId: string; orderId: string }): void; cancel(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    schedule(order) {
+      const key = `${order.tenantId}/${order.orderId}`;
+      if (timers.has(key)) return;
+      const timer = setTimeout(() => {
+        timers.delete(key);
+        resume(order).catch(() => undefined);
+      }, delayMs);
+      timer.unref();
+      timers.set(key, timer);
+    },
+    cancel() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -17,15 +17,18 @@ import {
 import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../shared/adapters/dynamodb/tenant-store.js';
+import { DynamoWorkflowStore } from '../shared/adapters/dynamodb/workflow-store.js';
 import { WorkerSvgRenderer } from '../shared/adapters/node/worker-svg-renderer.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
+import { RESUMABLE_FAILURES, resumeIfStranded } from '../shared/orders/stranded.js';
+import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { BuiltConsoleAssets } from './console-assets.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
-import { resumeOrders } from './resume.js';
+import { resumeLater, resumeOrders } from './resume.js';
 import { type LocalInvocations, startLocalWebhooks } from './webhooks.js';
 
 export const DEMO_TENANT_ID = 'demo';
@@ -56,6 +59,8 @@ export interface StackOptions {
   invocations?: LocalInvocations;
   /** Measurement only: task tokens as long as Step Functions' (see LocalEngineOptions). */
   taskTokenLength?: number;
+  /** How long after an execution failed for a passing reason its order is resumed (default 5 s). */
+  strandedResumeDelayMs?: number;
   /** DynamoDB Local's port (default: a free one); fixed, so `restartDatabase()` comes back where the clients look. */
   dynamoPort?: number;
 }
@@ -145,11 +150,28 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       }
     };
     let workflows: WorkflowService | undefined;
+    // As the stranded-orders function does on AWS when an execution fails: resume the order a
+    // little later (its store may be back by then), unless it moved on or has a live execution.
+    const strandedResumes = resumeLater(options.strandedResumeDelayMs ?? 5000, ({ tenantId, orderId }) =>
+      resumeIfStranded(
+        {
+          store: new DynamoOrderStore(documents, TABLE_NAME),
+          workflows: new DynamoWorkflowStore(documents, TABLE_NAME, defaultWorkflow),
+          engine,
+        },
+        tenantId,
+        orderId,
+      ).then((outcome) => log(`order ${orderId}: ${outcome}`)),
+    );
+    stoppers.push(async () => strandedResumes.cancel());
     const engine = new LocalWorkflowEngine({
       dynamo: engineClient,
       runTask,
       definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
-      onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
+      onExecutionFailed: (name, error, failed) => {
+        log(`execution ${name} failed: ${(error as Error).message}`);
+        if (RESUMABLE_FAILURES.includes(failed.errorName)) strandedResumes.schedule(failed);
+      },
       ...(options.taskTokenLength ? { taskTokenLength: options.taskTokenLength } : {}),
     });
     stoppers.push(async () => {

@@ -6,10 +6,16 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The error name of a store outage, stable because compiled workflows retry it by name
+ * (the task function's errors reach Step Functions as their `name`).
+ */
+export const STORE_UNAVAILABLE_ERROR = 'Orderflow.StoreUnavailable';
+
 /** The database could not be reached or did not answer in time; the request may be retried. */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
     super('The data store is unavailable.', { cause });
-    this.name = 'StoreUnavailableError';
+    this.name = STORE_UNAVAILABLE_ERROR;
   }
 }

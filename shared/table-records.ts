@@ -51,6 +51,7 @@ export function orderRecordOf(item: Record<string, unknown>): OrderRecord {
     ...(item[a.taskTokenStage] ? { taskTokenStage: item[a.taskTokenStage] as string } : {}),
     actionResults: (item[a.actionResults] as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item[a.attempt] as number | undefined) ?? 0,
+    ...(item[a.executionArn] ? { executionArn: item[a.executionArn] as string } : {}),
     halted: item[a.halted] === true,
     stageEnteredAt: (item[a.stageEnteredAt] as string | undefined) ?? order.createdAt,
   };

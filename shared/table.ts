@@ -48,6 +48,7 @@ export const recordTypes = {
   queuedDelivery: 'queuedDelivery',
   purchaseOrder: 'purchaseOrder',
   laborTask: 'laborTask',
+  orderChange: 'orderChange',
   streamCheckpoint: 'streamCheckpoint',
 } as const;
 
@@ -72,6 +73,8 @@ export const orderAttributes = {
   /** Written by the manual-transition wait. */
   taskToken: 'taskToken',
   taskTokenStage: 'taskTokenStage',
+  /** The waiting execution's ARN (`$$.Execution.Id`), which StopExecution and DescribeExecution take. */
+  executionArn: 'executionArn',
   /**
    * The signal a change owes the waiting execution, stored with the change (its `token`). The
    * next wait's own write removes it: by then the signal it held has been delivered.
@@ -139,16 +142,20 @@ export const keys = {
     sk: `RES#${sku}`,
   }),
   reservationPrefix: 'RES#',
-  /** One purchase order per (stage entry, action, supplier); an empty supplier segment means none. */
+  /**
+   * One purchase order per (stage entry, action, supplier); an empty supplier segment means none.
+   * One raised for an applied change's new shortfall carries the change id after the action's.
+   */
   purchaseOrder: (
     tenantId: string,
     orderId: string,
     entry: number,
     actionId: string,
     supplier: string | null,
+    changeId?: string,
   ) => ({
     pk: `T#${tenantId}#O#${orderId}`,
-    sk: `PO#${String(entry).padStart(10, '0')}#${actionId}#${supplier ?? ''}`,
+    sk: `PO#${String(entry).padStart(10, '0')}#${actionId}${changeId ? `+${changeId}` : ''}#${supplier ?? ''}`,
   }),
   purchaseOrderPrefix: 'PO#',
   laborTask: (tenantId: string, orderId: string, entry: number, actionId: string) => ({
@@ -156,6 +163,12 @@ export const keys = {
     sk: `TASK#${String(entry).padStart(10, '0')}#${actionId}`,
   }),
   laborTaskPrefix: 'TASK#',
+  /** Changes proposed after confirmation, by id (time-sortable, so a backwards query is newest first). */
+  orderChange: (tenantId: string, orderId: string, changeId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `CHG#${changeId}`,
+  }),
+  orderChangePrefix: 'CHG#',
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-sto
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
+import type { ChangeService } from '../../shared/changes/service.js';
 import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { DependencyProbe } from '../../shared/http/health.js';
@@ -17,6 +18,8 @@ import type { WorkflowService } from '../../shared/workflow/service.js';
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
 export interface ApiDeps {
   orders: OrderService;
+  /** Changes proposed after confirmation, applied or rejected by an approver. */
+  changes: ChangeService;
   workflows: WorkflowService;
   tenants: TenantService;
   authenticator: ApiKeyAuthenticator;

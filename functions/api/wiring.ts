@@ -1,6 +1,7 @@
 import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
+import { DynamoChangeStore } from '../../shared/adapters/dynamodb/change-store.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
@@ -10,6 +11,7 @@ import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
+import { ChangeService } from '../../shared/changes/service.js';
 import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
@@ -48,8 +50,18 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const clock = () => new Date();
   const tenantStore = new DynamoTenantStore(client, config.tableName);
   const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const orderStore = new DynamoOrderStore(client, config.tableName);
+  const actionStores = dynamoActionStores(client, config.tableName);
   return {
-    orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, config.engine, clock),
+    orders: new OrderService(orderStore, workflows, config.engine, clock),
+    changes: new ChangeService(
+      orderStore,
+      new DynamoChangeStore(client, config.tableName),
+      actionStores.inventory,
+      workflows,
+      config.engine,
+      clock,
+    ),
     workflows: new WorkflowService(
       workflows,
       config.engine,
@@ -73,7 +85,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
       { allowLocal: config.webhooks.allowLocal },
       clock,
     ),
-    ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+    ...actionDeps(actionStores, config.actionSigningKey),
     dependencies: new DynamoDependencyProbe(client, config.tableName),
     svgRenderer: config.svgRenderer,
   };

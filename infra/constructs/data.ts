@@ -63,6 +63,15 @@ export class OrdersData extends Construct {
     });
   }
 
+  /** Reading an order and updating it in place (a new execution attempt): no puts, deletes or queries. */
+  grantOrderUpdates(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
   /** Single-item reads only: enough to resolve an API key by its hash. */
   grantGetItem(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [this.table.tableArn] });

@@ -1,8 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { compileWorkflow } from '../../shared/workflow/compile.js';
@@ -130,6 +133,76 @@ export class Workflows extends Construct {
     }
   }
 
+  /**
+   * The stranded-orders function: EventBridge sends it the stack's executions that failed or
+   * timed out; it asks DescribeExecution about the order's own execution and starts a new one.
+   */
+  resumeStrandedOrders(fn: LambdaFunction, deadLetterQueue: IQueue): Rule {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'StartOrderflowExecutions',
+        actions: ['states:StartExecution'],
+        resources: [this.stateMachinesArn()],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeOrderflowExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [this.executionsArn()],
+      }),
+    );
+    this.acknowledgePrefixGrants(fn);
+    this.addEngineEnvironment(fn);
+    const rule = new Rule(this, 'ExecutionEnded', {
+      description: 'Orderflow order executions that failed or timed out, for the stranded-orders function',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT'],
+          stateMachineArn: [{ prefix: this.stateMachinesArn().replace(/\*$/, '') }],
+        },
+      },
+    });
+    rule.addTarget(
+      new LambdaFunctionTarget(fn, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue,
+      }),
+    );
+    return rule;
+  }
+
+  private acknowledgePrefixGrants(fn: LambdaFunction): void {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) return;
+    for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
+        reason:
+          'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
+      });
+    }
+  }
+
+  /** What StepFunctionsEngine reads (functions/api/index.ts, functions/stranded-orders/index.ts). */
+  private addEngineEnvironment(fn: LambdaFunction): void {
+    fn.addEnvironment(
+      'STATE_MACHINE_ARN_PREFIX',
+      Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: '',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    fn.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
+    fn.addEnvironment('STATE_MACHINE_ROLE_ARN', this.executionRole.roleArn);
+    fn.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
+  }
+
   allowApiToRunWorkflows(api: LambdaFunction): void {
     api.addToRolePolicy(
       new iam.PolicyStatement({
@@ -161,29 +234,9 @@ export class Workflows extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
       }),
     );
-    const apiPolicy = api.role?.node.tryFindChild('DefaultPolicy');
-    if (apiPolicy) {
-      for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
-        Validations.of(apiPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
-          reason:
-            'Tenant state machines are created at run time, so their names are only known by prefix; the prefix is this stack’s, nothing else’s.',
-        });
-      }
-    }
+    this.acknowledgePrefixGrants(api);
     // What functions/api/index.ts reads to build the StepFunctionsEngine and compile workflows.
-    api.addEnvironment(
-      'STATE_MACHINE_ARN_PREFIX',
-      Stack.of(this).formatArn({
-        service: 'states',
-        resource: 'stateMachine',
-        resourceName: '',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    );
-    api.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
-    api.addEnvironment('STATE_MACHINE_ROLE_ARN', this.executionRole.roleArn);
-    api.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
+    this.addEngineEnvironment(api);
     api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);
   }
 }

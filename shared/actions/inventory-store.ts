@@ -9,6 +9,20 @@ export interface Reservation {
   reservedAt: string;
 }
 
+/**
+ * Resizes one reservation of an order in the order's transaction: the record is created (no
+ * `from`), resized, or deleted (no `to`) only if it still holds `from`, and the difference
+ * moves between the SKU's available and reserved stock, taking only what is available.
+ */
+export interface ReservationAdjustment {
+  type: 'reservation.adjust';
+  orderId: string;
+  sku: string;
+  from?: number;
+  to?: number;
+  reservedAt: string;
+}
+
 export type SetStockResult = { ok: true; level: InventoryLevel } | { ok: false; reserved: number };
 
 export type ReserveResult =

@@ -1,6 +1,12 @@
 import type { PageKey } from '../orders/order-store.js';
 import type { PurchaseOrder } from './schema.js';
 
+/** Raises a purchase order in an order's transaction; refused (so nothing commits) if its key exists. */
+export interface PurchaseOrderRaise {
+  type: 'purchaseOrder.raise';
+  purchaseOrder: PurchaseOrder;
+}
+
 export interface PurchaseOrderStore {
   /**
    * Stores the purchase order unless its (order, entry, action, supplier) already has one;

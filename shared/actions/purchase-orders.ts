@@ -19,17 +19,16 @@ export async function createPurchaseOrders(
   { tenantId, order, stage, entry, action, now }: ActionContext,
 ): Promise<ActionOutcome> {
   const { supplierFallback } = Params.parse(action.params);
-  const bySupplier = new Map<string | null, PurchaseOrder['items']>();
-  for (const item of order.items) {
-    if (item.backordered <= 0) continue;
-    const supplier =
-      item.supplier ?? (await stores.inventory.get(tenantId, item.sku))?.supplier ?? supplierFallback ?? null;
-    const lines = bySupplier.get(supplier) ?? [];
-    lines.push({ sku: item.sku, ...(item.name ? { name: item.name } : {}), quantity: item.backordered });
-    bySupplier.set(supplier, lines);
-  }
+  const shortfalls = order.items
+    .filter((item) => item.backordered > 0)
+    .map((item) => ({ ...item, quantity: item.backordered }));
   const created: PurchaseOrder[] = [];
-  for (const [supplier, items] of bySupplier) {
+  for (const [supplier, items] of await bySupplier(
+    stores.inventory,
+    tenantId,
+    shortfalls,
+    supplierFallback,
+  )) {
     created.push(
       await stores.purchaseOrders.createOnce(tenantId, {
         id: newId('po', now.getTime()),
@@ -44,4 +43,45 @@ export async function createPurchaseOrders(
     );
   }
   return { result: { purchaseOrders: created.map(({ id, supplier }) => ({ id, supplier })) } };
+}
+
+/** A line to order from a supplier. */
+export interface ShortLine {
+  sku: string;
+  name?: string;
+  supplier?: string;
+  quantity: number;
+}
+
+/**
+ * Lines grouped by who supplies them: the line's own supplier, else its inventory record's,
+ * else the fallback, else null (one purchase order a person routes by hand).
+ */
+export async function bySupplier(
+  inventory: InventoryStore,
+  tenantId: string,
+  lines: readonly ShortLine[],
+  supplierFallback: string | undefined,
+): Promise<Map<string | null, PurchaseOrder['items']>> {
+  const stocked = new Map<string, string | null>();
+  for (const line of lines) {
+    if (!line.supplier) stocked.set(line.sku, (await inventory.get(tenantId, line.sku))?.supplier ?? null);
+  }
+  return groupBySupplier(lines, (sku) => stocked.get(sku) ?? null, supplierFallback);
+}
+
+/** The same grouping, with each SKU's inventory supplier already known. */
+export function groupBySupplier(
+  lines: readonly ShortLine[],
+  stockedSupplier: (sku: string) => string | null,
+  supplierFallback: string | undefined,
+): Map<string | null, PurchaseOrder['items']> {
+  const grouped = new Map<string | null, PurchaseOrder['items']>();
+  for (const line of lines) {
+    const supplier = line.supplier ?? stockedSupplier(line.sku) ?? supplierFallback ?? null;
+    const items = grouped.get(supplier) ?? [];
+    items.push({ sku: line.sku, ...(line.name ? { name: line.name } : {}), quantity: line.quantity });
+    grouped.set(supplier, items);
+  }
+  return grouped;
 }

@@ -38,6 +38,12 @@ export const PurchaseOrder = z.object({
     .describe('null when neither the items, the inventory nor the action named a supplier.'),
   items: z.array(z.object({ sku: z.string(), name: z.string().optional(), quantity: z.int().min(1) })),
   ...madeBy,
+  changeId: z
+    .string()
+    .optional()
+    .describe(
+      "Raised for the new shortfall of this applied change (actionId: the stage's purchase_order.create).",
+    ),
 });
 export type PurchaseOrder = z.infer<typeof PurchaseOrder>;
 

@@ -5,6 +5,7 @@
  * types come from a workflow's `emits` and `notify` and only have to match the pattern.
  */
 import * as z from 'zod';
+import { ProposedChange } from '../changes/schema.js';
 import { type Actor, Order, ShipmentRecord } from '../orders/schema.js';
 
 /** The form of every event type, built-in or custom (spec/workflow-format.md). */
@@ -23,7 +24,6 @@ const record = z.looseObject({ id: z.string() });
 const entry = <Data extends z.ZodType>(when: string, data: Data) => ({ when, data });
 const holdEvent = (when: string) => entry(when, z.object({ order: Order, hold: record }));
 const returnEvent = (when: string) => entry(when, z.object({ order: Order, return: record }));
-const changeEvent = (when: string) => entry(when, z.object({ order: Order, change: record }));
 
 export const eventCatalog = {
   'order.created': entry('order created', z.object({ order: Order })),
@@ -83,9 +83,18 @@ export const eventCatalog = {
   'return.received': returnEvent('a return received'),
   'return.refunded': returnEvent('a return refunded'),
   'return.rejected': returnEvent('a return rejected'),
-  'order.change_proposed': changeEvent('a change after confirmation proposed'),
-  'order.change_applied': changeEvent('a change after confirmation applied'),
-  'order.change_rejected': changeEvent('a change after confirmation rejected'),
+  'order.change_proposed': entry(
+    'a change after confirmation proposed',
+    z.object({ order: Order, change: ProposedChange }),
+  ),
+  'order.change_applied': entry(
+    'a change after confirmation applied',
+    z.object({ order: Order, change: ProposedChange, changed: z.array(z.string()) }),
+  ),
+  'order.change_rejected': entry(
+    'a change after confirmation rejected',
+    z.object({ order: Order, change: ProposedChange }),
+  ),
   'purchase_order.cancelled': entry(
     '`compensate` cancelled a purchase order',
     z.object({ order: Order, purchaseOrder: record }),

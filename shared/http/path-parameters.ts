@@ -24,6 +24,7 @@ const FORMATS: Record<string, RegExp> = {
   'webhooks/{id}': prefixed('wh'),
   '{keyId}': prefixed('key'),
   '{deliveryId}': prefixed('dlv'),
+  '{changeId}': prefixed('chg'),
   '{sku}': LINE_CODE,
   '{code}': LINE_CODE,
   '{version}': /^\d{1,9}$/,

@@ -13,6 +13,7 @@ import {
   IssueKeyResponse,
 } from '../auth/schema.js';
 import type { Scope } from '../auth/scopes.js';
+import { ProposeChangeRequest, ProposedChange, RejectChangeRequest } from '../changes/schema.js';
 import {
   CreateOrderRequest,
   ItemProgressRequest,
@@ -419,6 +420,47 @@ export const routes = [
     summary: "Work tasks the order's stage actions scheduled, newest stage entry first.",
     query: PageQuery,
     success: { status: 200, schema: page(LaborTask) },
+  },
+  {
+    operationId: 'proposeOrderChange',
+    method: 'POST',
+    path: '/v1/orders/{id}/changes',
+    auth: 'tenant',
+    scope: 'orders:write',
+    summary:
+      'Propose a change (merge-patch of items, services, shipping, notes, metadata) in any non-final stage; answers its preview.',
+    body: ProposeChangeRequest,
+    success: { status: 201, schema: ProposedChange },
+  },
+  {
+    operationId: 'listOrderChanges',
+    method: 'GET',
+    path: '/v1/orders/{id}/changes',
+    auth: 'tenant',
+    scope: 'orders:read',
+    summary: "The order's proposed changes, newest first.",
+    query: PageQuery,
+    success: { status: 200, schema: page(ProposedChange) },
+  },
+  {
+    operationId: 'applyOrderChange',
+    method: 'POST',
+    path: '/v1/orders/{id}/changes/{changeId}/apply',
+    auth: 'tenant',
+    scope: 'orders:approve',
+    summary:
+      'Apply a proposed change: 409 and nothing applied when the order moved on since it was proposed.',
+    success: { status: 200, schema: Order },
+  },
+  {
+    operationId: 'rejectOrderChange',
+    method: 'POST',
+    path: '/v1/orders/{id}/changes/{changeId}/reject',
+    auth: 'tenant',
+    scope: 'orders:approve',
+    summary: 'Reject a proposed change, with a note.',
+    body: RejectChangeRequest,
+    success: { status: 200, schema: ProposedChange },
   },
   {
     operationId: 'getActionSigningSecret',

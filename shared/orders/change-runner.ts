@@ -22,7 +22,7 @@ export interface PlannedChange {
 
 export interface AfterCommit {
   /** The execution of this attempt is replaced (a migration). */
-  stop?: { attempt: number; executionTarget?: string };
+  stop?: { attempt: number; executionTarget?: string; executionArn?: string };
   /** A new execution takes the changed order over at this stage entry. */
   start?: { entry: number; attempt: number };
 }

@@ -1,3 +1,6 @@
+import type { ReservationAdjustment } from '../actions/inventory-store.js';
+import type { PurchaseOrderRaise } from '../actions/purchase-order-store.js';
+import type { ChangeRecordWrite } from '../changes/change-store.js';
 import type { NewEvent } from '../events/catalog.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
 import type { ListOrdersQuery, Order, OrderEvent } from './schema.js';
@@ -24,6 +27,8 @@ export interface OrderRecord {
   actionResults: Record<string, ActionResult>;
   /** Counts the order's executions: 0 for the first, then retries and migrations. */
   attempt: number;
+  /** The ARN of the execution that last waited on the order (it may be an earlier attempt's). */
+  executionArn?: string;
   /** The execution stopped on a failed action (`onError: "fail"`); a retry or a transition restarts it. */
   halted: boolean;
 }
@@ -54,7 +59,21 @@ export interface OrderChange {
   /** Marks (or clears) the order's execution as stopped on a failed action. */
   halted?: boolean;
   idempotency?: IdempotencyCompletion;
+  /**
+   * When the events happened; by default the order's updatedAt. A change that leaves the order
+   * as it was (a change proposed or rejected) names its own time.
+   */
+  at?: string;
+  /**
+   * Writes to records beside the order that commit in the same transaction or not at all,
+   * each under its own condition (a reservation still holding what was read, a change still
+   * proposed, a purchase order not raised yet).
+   */
+  companions?: CompanionWrite[];
 }
+
+/** A write to another record that commits with an order change; each area declares its own. */
+export type CompanionWrite = ReservationAdjustment | PurchaseOrderRaise | ChangeRecordWrite;
 
 /** Written in the same transaction as the change, so a retried POST replays exactly this response. */
 export interface IdempotencyCompletion {

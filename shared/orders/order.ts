@@ -101,7 +101,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-const DETAIL_FIELDS = [
+export const DETAIL_FIELDS = [
   'customer',
   'items',
   'services',
@@ -110,16 +110,20 @@ const DETAIL_FIELDS = [
   'notes',
   'metadata',
 ] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
 
 /**
  * Applies a merge-patch to an order's client-owned details and re-validates the result.
- * Items keep their backordered counts by SKU; totals are recomputed.
+ * Items keep their backordered counts by SKU; totals are recomputed. `fields` narrows what
+ * the patch may touch (a proposed change may not touch every detail); a field outside it is
+ * one more problem in the same answer.
  */
 export function applyPatch(
   order: Order,
   patch: PatchOrderRequest,
   now: Date,
-): { order: Order; changed: string[] } {
+  fields: readonly DetailField[] = DETAIL_FIELDS,
+): { order: Order; changed: DetailField[] } {
   const current = Object.fromEntries(
     DETAIL_FIELDS.filter((field) => order[field] !== undefined).map((field) => [
       field,
@@ -131,10 +135,15 @@ export function applyPatch(
     ]),
   );
   const unknownFields: ProblemDetail[] = Object.keys(patch)
-    .filter((field) => !(DETAIL_FIELDS as readonly string[]).includes(field))
-    .map((field) => ({ path: `/${field}`, message: 'Unknown field, or one the service owns.' }));
+    .filter((field) => !(fields as readonly string[]).includes(field))
+    .map((field) => ({
+      path: `/${field}`,
+      message: (DETAIL_FIELDS as readonly string[]).includes(field)
+        ? `Cannot be changed here; only ${fields.join(', ')} can.`
+        : 'Unknown field, or one the service owns.',
+    }));
   const known = Object.fromEntries(
-    Object.entries(patch).filter(([field]) => (DETAIL_FIELDS as readonly string[]).includes(field)),
+    Object.entries(patch).filter(([field]) => (fields as readonly string[]).includes(field)),
   );
   // Line progress is the service's (see applyProgress): an order read and sent back keeps it.
   for (const [field, owned] of [

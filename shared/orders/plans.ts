@@ -30,7 +30,7 @@ interface ClientRequest {
  * stage has no such transitions (it is never woken) or no wait is parked there right now (a
  * wait that parks later sees the change itself: it parks only at the version it evaluated).
  */
-function recheckSignal(
+export function recheckSignal(
   tenantId: string,
   record: OrderRecord,
   workflow: Workflow,
@@ -203,6 +203,8 @@ export function planMigrate(
       stop: {
         attempt: record.attempt,
         ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
+        // The ARN the execution recorded at its last wait, if that execution is this attempt's.
+        ...(record.executionArn ? { executionArn: record.executionArn } : {}),
       },
       start: { entry: record.entry, attempt },
     },

@@ -12,6 +12,16 @@ export interface ExecutionStart {
   state: ExecutionState;
 }
 
+/** One execution of an order, as far as the order's record knows it. */
+export interface ExecutionRef {
+  tenantId: string;
+  orderId: string;
+  attempt: number;
+  executionTarget?: string;
+  /** The ARN the execution recorded on the order (its waits write it), when it is this attempt's. */
+  executionArn?: string;
+}
+
 /**
  * What drives orders through their stages: Step Functions on AWS, the local ASL interpreter
  * on one machine. Both run the same compiled definition.
@@ -22,7 +32,9 @@ export interface WorkflowEngine {
   /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
   start(execution: ExecutionStart): Promise<void>;
   /** Stops an execution another one replaces (a migration); one already over is left alone. */
-  stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void>;
+  stop(execution: ExecutionRef): Promise<void>;
+  /** Whether the execution is still running (not failed, timed out, stopped or unknown). */
+  isLive(execution: ExecutionRef): Promise<boolean>;
   /** Completes a waiting task with the order's next state; an outdated token is ignored. */
   signal(token: string, output: ExecutionState): Promise<void>;
 }

@@ -4,14 +4,17 @@
  * Every order's execution passes an `ExecutionState` between states. A new order's
  * execution starts at its initial stage's entry; `Route` jumps to the current stage's
  * entry, so an execution can resume an order in any stage. Per stage: onEnter actions (consecutive ones with the same retry and
- * onError share one Task) → one Choice over the auto transitions → a DynamoDB
- * `.waitForTaskToken` that parks until the API signals a manual transition (or the
+ * onError share one Task) → one Choice over the auto transitions → a DynamoDB UpdateItem
+ * through the AWS SDK integration, `.waitForTaskToken`, that parks until the API signals a
+ * manual transition (or the
  * stage timeout fires). Standard workflows bill per state transition, so no state
  * exists that the design does not need. The output is deterministic: the same
  * workflow and targets give byte-identical JSON.
  */
+import { STORE_UNAVAILABLE_ERROR } from '../errors.js';
 import { aslOrderKey, orderAttributes } from '../table.js';
 import { durationSeconds } from './duration.js';
+import { DYNAMODB_AWS_SDK, LAMBDA_FUNCTION, PATTERN_SUFFIX } from './integrations.js';
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
   ACTION_FAILED_ERROR,
@@ -42,7 +45,58 @@ export const RELOAD_STATE = 'Reload';
 const UNKNOWN_STAGE_STATE = 'Unknown stage';
 const ACTION_FAILED_STATE = 'Action failed';
 const MAX_STATE_NAME_LENGTH = 80;
-const WAIT_FOR_TRANSITION_RESOURCE = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
+/**
+ * DynamoDB's optimized integration has no Wait for Callback; the AWS SDK integration has
+ * (integrations.ts), and names its errors `DynamoDb.<Exception>`.
+ */
+export const WAIT_FOR_TRANSITION_RESOURCE = `arn:aws:states:::aws-sdk:dynamodb:updateItem${PATTERN_SUFFIX.waitForTaskToken}`;
+const WAIT_CONDITION_FAILED = DYNAMODB_AWS_SDK.errorName('ConditionalCheckFailedException');
+/**
+ * Throttles and server errors of the wait's token write: retried, where a conditional-check
+ * failure (the order moved) is caught, so `States.ALL` must not be among them.
+ */
+const TRANSIENT_DYNAMODB_RETRIER = {
+  ErrorEquals: [
+    'ProvisionedThroughputExceededException',
+    'ThrottlingException',
+    'RequestLimitExceeded',
+    'InternalServerError',
+    'ServiceUnavailable',
+    'TransactionConflictException',
+  ].map(DYNAMODB_AWS_SDK.errorName),
+  IntervalSeconds: 1,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+/**
+ * The task function's store did not answer (throttled, unreachable): every Task is safe to
+ * run again (its writes are conditional on the stage entry, its actions idempotent), so it is
+ * retried for about two minutes before the execution gives up and the order is resumed later.
+ */
+const STORE_UNAVAILABLE_RETRIER = {
+  ErrorEquals: [STORE_UNAVAILABLE_ERROR],
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+/**
+ * The task function ran out of time (Lambda reports it as `Lambda.Unknown`, an init timeout
+ * as `Sandbox.Timedout`): its timeout covers the longest step the validator allows
+ * (infra/constructs/function.ts), so this is a hung dependency. One more run skips what
+ * already succeeded; a second timeout counts as the action's failure.
+ */
+export const TASK_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'];
+const TASK_TIMEOUT_RETRIER = {
+  ErrorEquals: TASK_TIMEOUT_ERRORS,
+  IntervalSeconds: 1,
+  MaxAttempts: 1,
+  JitterStrategy: 'FULL',
+};
+const STORE_UNAVAILABLE_STATE = 'Store unavailable';
 /** Lambda's own maximum; without it the local interpreter would stop a Task after 60 s. */
 const LAMBDA_TASK_TIMEOUT_SECONDS = 900;
 /**
@@ -56,16 +110,20 @@ export const MAX_WAIT_SECONDS = 24 * 24 * 60 * 60;
 /** Errors of the Lambda service itself (throttling, cold-start failures), worth retrying for any task. */
 const TRANSIENT_LAMBDA_RETRIER = {
   ErrorEquals: [
-    'Lambda.ServiceException',
-    'Lambda.AWSLambdaException',
-    'Lambda.SdkClientException',
-    'Lambda.TooManyRequestsException',
-  ],
+    'ServiceException',
+    'AWSLambdaException',
+    'SdkClientException',
+    'TooManyRequestsException',
+    'ClientExecutionTimeoutException',
+  ].map(LAMBDA_FUNCTION.errorName),
   IntervalSeconds: 1,
   MaxAttempts: 3,
   BackoffRate: 2,
   JitterStrategy: 'FULL',
 };
+
+/** What every Task of the task function retries, whatever it runs. */
+const TASK_RETRIERS = [TRANSIENT_LAMBDA_RETRIER, STORE_UNAVAILABLE_RETRIER, TASK_TIMEOUT_RETRIER];
 
 const CATCH_CONFLICT = { ErrorEquals: [STAGE_CONFLICT_ERROR], ResultPath: '$.error', Next: RELOAD_STATE };
 
@@ -141,6 +199,9 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           Retry: retriers(first.retry),
           Catch: [
             CATCH_CONFLICT,
+            // A store outage is no failure of the action: the execution ends, the order keeps
+            // its stage, and the stranded-order sweep resumes it (shared/orders/stranded.ts).
+            { ErrorEquals: [STORE_UNAVAILABLE_ERROR], ResultPath: '$.error', Next: STORE_UNAVAILABLE_STATE },
             { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: step.failureName },
           ],
           ...next,
@@ -162,7 +223,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           onError,
           'error.$': '$.error',
         },
-        { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...afterFailure },
+        { Retry: TASK_RETRIERS, Catch: [CATCH_CONFLICT], ...afterFailure },
       );
     });
 
@@ -208,16 +269,12 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           // token to signal, so the condition fails, and Reload evaluates the fresh order.
           ConditionExpression: '#stage = :stage AND #order.#version = :version',
           ExpressionAttributeNames: {
-            '#stage': orderAttributes.stage,
-            '#taskToken': orderAttributes.taskToken,
-            '#taskTokenStage': orderAttributes.taskTokenStage,
-            '#pendingSignal': orderAttributes.pendingSignal,
+            ...WAIT_ATTRIBUTE_NAMES,
             '#order': orderAttributes.order,
             '#version': orderAttributes.version,
           },
           ExpressionAttributeValues: {
-            ':taskToken': { 'S.$': '$$.Task.Token' },
-            ':stage': { S: stage.id },
+            ...waitAttributeValues(stage.id),
             ':version': { 'N.$': 'States.JsonToString($.version)' },
           },
         }
@@ -228,17 +285,14 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Parameters: {
         TableName: targets.tableName,
         Key: aslOrderKey,
-        // A signal still stored on the order is the one that brought the execution here.
-        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
+        // A signal still stored on the order is the one that brought the execution here. The
+        // execution's ARN goes with its token, for StopExecution and DescribeExecution.
+        UpdateExpression:
+          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
         // The order may have moved before the wait began; then nobody would signal this token.
         ConditionExpression: '#stage = :stage',
-        ExpressionAttributeNames: {
-          '#stage': orderAttributes.stage,
-          '#taskToken': orderAttributes.taskToken,
-          '#taskTokenStage': orderAttributes.taskTokenStage,
-          '#pendingSignal': orderAttributes.pendingSignal,
-        },
-        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
+        ExpressionAttributeNames: WAIT_ATTRIBUTE_NAMES,
+        ExpressionAttributeValues: waitAttributeValues(stage.id),
         ...versionCheck,
       },
       // The signal's output (SendTaskSuccess) is the next execution state (default ResultPath).
@@ -246,9 +300,10 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
         stage.timeout ? durationSeconds(stage.timeout.after) : MAX_WAIT_SECONDS,
         MAX_WAIT_SECONDS,
       ),
+      Retry: [TRANSIENT_DYNAMODB_RETRIER],
       Catch: [
         {
-          ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+          ErrorEquals: [WAIT_CONDITION_FAILED],
           ResultPath: '$.error',
           Next: RELOAD_STATE,
         },
@@ -274,7 +329,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
   if (referenced.has(RELOAD_STATE)) {
     states[RELOAD_STATE] = lambdaTask(
       { kind: 'reload', ...orderRef },
-      { Retry: [TRANSIENT_LAMBDA_RETRIER], Next: ROUTE_STATE },
+      { Retry: TASK_RETRIERS, Next: ROUTE_STATE },
     );
   }
   if (referenced.has(ACTION_FAILED_STATE)) {
@@ -282,6 +337,13 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Type: 'Fail',
       Error: ACTION_FAILED_ERROR,
       Cause: "An onEnter action failed; the order stays in its stage and the order's history has the error.",
+    };
+  }
+  if (referenced.has(STORE_UNAVAILABLE_STATE)) {
+    states[STORE_UNAVAILABLE_STATE] = {
+      Type: 'Fail',
+      Error: STORE_UNAVAILABLE_ERROR,
+      Cause: 'The data store stayed unavailable; the order keeps its stage and is resumed later.',
     };
   }
   states[UNKNOWN_STAGE_STATE] = {
@@ -314,14 +376,14 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
     if (cause === 'auto') {
       return lambdaTask(
         { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause },
-        { Retry: [TRANSIENT_LAMBDA_RETRIER], Catch: [CATCH_CONFLICT], ...enter(to) },
+        { Retry: TASK_RETRIERS, Catch: [CATCH_CONFLICT], ...enter(to) },
       );
     }
     const dueAfterSeconds = durationSeconds(from.timeout?.after ?? 'PT0S');
     return lambdaTask(
       { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause, dueAfterSeconds },
       {
-        Retry: [TRANSIENT_LAMBDA_RETRIER],
+        Retry: TASK_RETRIERS,
         Catch: [
           CATCH_CONFLICT,
           // A timeout longer than one wait: not due yet, so wait on.
@@ -331,6 +393,22 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       },
     );
   }
+}
+
+const WAIT_ATTRIBUTE_NAMES = {
+  '#stage': orderAttributes.stage,
+  '#taskToken': orderAttributes.taskToken,
+  '#taskTokenStage': orderAttributes.taskTokenStage,
+  '#executionArn': orderAttributes.executionArn,
+  '#pendingSignal': orderAttributes.pendingSignal,
+};
+
+function waitAttributeValues(stageId: string): Record<string, unknown> {
+  return {
+    ':taskToken': { 'S.$': '$$.Task.Token' },
+    ':executionArn': { 'S.$': '$$.Execution.Id' },
+    ':stage': { S: stageId },
+  };
 }
 
 /** After the actions: the auto Choice, else the one unconditional auto move, else the wait. */
@@ -411,10 +489,10 @@ function toTaskAction(action: Exclude<Action, { type: 'wait' }>): TaskAction {
 
 /** Retry an action's Task as its `retry` says, except when the order has left the stage. */
 function retriers(retry: Retry | undefined): Record<string, unknown>[] {
-  if (!retry || retry.maxAttempts <= 1) return [TRANSIENT_LAMBDA_RETRIER];
+  if (!retry || retry.maxAttempts <= 1) return TASK_RETRIERS;
   return [
     { ErrorEquals: [STAGE_CONFLICT_ERROR], MaxAttempts: 0 },
-    TRANSIENT_LAMBDA_RETRIER,
+    ...TASK_RETRIERS,
     {
       ErrorEquals: ['States.ALL'],
       IntervalSeconds: durationSeconds(retry.interval),

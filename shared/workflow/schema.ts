@@ -27,6 +27,13 @@ export const REQUIREMENTS = [
 export const MIN_STAGES = 2;
 export const MAX_STAGES = 100;
 export const MAX_ON_ENTER_ACTIONS = 20;
+/** The longest an `http` action may wait for its receiver. */
+export const MAX_HTTP_TIMEOUT_SECONDS = 30;
+/**
+ * The longest one Task of a compiled workflow may run: every action of a stage in one Task,
+ * each an `http` action taking its longest. The task function's timeout covers it.
+ */
+export const LONGEST_STEP_SECONDS = MAX_ON_ENTER_ACTIONS * MAX_HTTP_TIMEOUT_SECONDS;
 export const MAX_CONDITION_DEPTH = 10;
 
 export const durationSchema = z
@@ -211,7 +218,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     type: z.literal('http'),
     ...actionCommon,
     url: httpUrlSchema,
-    timeoutSeconds: z.int().min(1).max(30).optional(),
+    timeoutSeconds: z.int().min(1).max(MAX_HTTP_TIMEOUT_SECONDS).optional(),
   }),
   z.strictObject({
     type: z.literal('notify'),

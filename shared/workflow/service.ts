@@ -9,7 +9,14 @@ import type { Workflow } from './schema.js';
 import { type ValidateOptions, type ValidationResult, validateWorkflow } from './validate.js';
 import type { WorkflowStore, WorkflowVersion } from './workflow-store.js';
 
-/** The version was deployed for the next number; another publish took it, so the client decides again. */
+/** The longest publisher a stored version names, so validating errs on the safe side of the size limit. */
+const SIZE_CHECK_ACTOR: WorkflowVersion['publishedBy'] = {
+  type: 'key',
+  keyId: 'k'.repeat(64),
+  role: 'workflow-admin-with-a-long-role-name',
+};
+
+/** Another publish reserved the number or is updating the state machine: the client decides again. */
 const publishConflicts: ConflictPolicy = {
   attempts: 1,
   exhausted: () => problems.conflict('Another workflow was published at the same time; retry.'),
@@ -39,36 +46,62 @@ export class WorkflowService {
     this.builtInAsl = JSON.stringify(compileWorkflow(builtIn.workflow, targets));
   }
 
-  validate(document: unknown): ValidationResult {
-    return validateWorkflow(document, this.validateOptions);
+  /** The document's problems, including a version too large to store, which publish would refuse too. */
+  validate(document: unknown, tenantId = ''): ValidationResult {
+    return this.check(document, tenantId, SIZE_CHECK_ACTOR).result;
+  }
+
+  private check(
+    document: unknown,
+    tenantId: string,
+    publishedBy: WorkflowVersion['publishedBy'],
+  ): { result: ValidationResult; draft?: Omit<WorkflowVersion<Workflow>, 'version'> } {
+    const result = validateWorkflow(document, this.validateOptions);
+    if (!result.valid || !result.workflow) return { result };
+    const asl = JSON.stringify(compileWorkflow(result.workflow, this.targets));
+    const draft = {
+      workflow: result.workflow,
+      document,
+      asl,
+      aslSha256: createHash('sha256').update(asl).digest('hex'),
+      publishedBy,
+      publishedAt: this.clock().toISOString(),
+    };
+    const tooLarge = this.store.storageProblem(tenantId, draft);
+    if (!tooLarge) return { result, draft };
+    const { workflow: _workflow, ...rest } = result;
+    return { result: { ...rest, valid: false, errors: [{ path: '', message: tooLarge }] } };
   }
 
   async publish(
     principal: Principal,
     document: unknown,
   ): Promise<{ version: number; warnings: ValidationResult['warnings'] }> {
-    const result = this.validate(document);
-    if (!result.valid || !result.workflow) {
+    const { result, draft } = this.check(document, principal.tenantId, actorOf(principal));
+    if (!result.valid || !draft) {
       throw new ProblemError(422, 'invalid-workflow', 'The workflow document is not valid.', {
         errors: result.errors,
         extensions: { warnings: result.warnings },
       });
     }
-    const asl = JSON.stringify(compileWorkflow(result.workflow, this.targets));
-    const { version: active } = await this.store.active(principal.tenantId);
-    const { executionTarget } = await this.engine.deploy(principal.tenantId, active + 1, asl);
-    const published = await retryOnConflict(publishConflicts, () =>
-      this.store.publish(principal.tenantId, {
-        workflow: result.workflow as Workflow,
-        document,
-        asl,
-        aslSha256: createHash('sha256').update(asl).digest('hex'),
-        publishedBy: actorOf(principal),
-        publishedAt: this.clock().toISOString(),
+    // The record comes first: a failed publish leaves no state machine version without one.
+    const reserved = await retryOnConflict(publishConflicts, () =>
+      this.store.reserve(principal.tenantId, draft),
+    );
+    let executionTarget: string | undefined;
+    try {
+      ({ executionTarget } = await this.engine.deploy(principal.tenantId, reserved.version, draft.asl));
+    } catch (error) {
+      await this.store.release(principal.tenantId, reserved.version).catch(() => undefined);
+      return retryOnConflict(publishConflicts, () => Promise.reject(error));
+    }
+    await retryOnConflict(publishConflicts, () =>
+      this.store.activate(principal.tenantId, {
+        ...reserved,
         ...(executionTarget ? { executionTarget } : {}),
       }),
     );
-    return { version: published.version, warnings: result.warnings };
+    return { version: reserved.version, warnings: result.warnings };
   }
 
   async active(tenantId: string): Promise<{ version: number; document: unknown }> {

@@ -11,10 +11,19 @@ import { esbuildOptions } from '../../infra/bundling.js';
 import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
 import { createOrderflowApp } from '../../infra/orderflow-app.js';
-import type { OrderflowStack } from '../../infra/orderflow-stack.js';
+import {
+  EVENTS_STREAM_MAX_RECORD_AGE,
+  EVENTS_STREAM_RETRY_ATTEMPTS,
+  type OrderflowStack,
+} from '../../infra/orderflow-stack.js';
 import { createTableInput } from '../../shared/adapters/dynamodb/create-table.js';
 import { routeKey, routes } from '../../shared/http/routes.js';
 import { tableDefinition } from '../../shared/table.js';
+import {
+  LONGEST_STEP_SECONDS,
+  MAX_HTTP_TIMEOUT_SECONDS,
+  MAX_ON_ENTER_ACTIONS,
+} from '../../shared/workflow/schema.js';
 import { allowStatements, onlyResource, rolesAllowed } from './template-queries.js';
 
 const skipBundling = { 'aws:cdk:bundling-stacks': [] };
@@ -32,6 +41,7 @@ const allFunctions = () => [
   stack.eventsFunction,
   stack.webhookDeliveryFunction,
   stack.workflowTaskFunction,
+  stack.strandedOrdersFunction,
 ];
 
 beforeAll(() => {
@@ -182,6 +192,18 @@ describe('the functions', () => {
     });
   });
 
+  it('give the workflow-task function time for the longest step the validator allows', () => {
+    const [taskFunction] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: Match.absent(), Description: Match.stringLikeRegexp('workflow tasks') },
+      }),
+    );
+    // Every action of a stage runs in one Task: twenty http actions of 30 s each.
+    expect(LONGEST_STEP_SECONDS).toBe(MAX_ON_ENTER_ACTIONS * MAX_HTTP_TIMEOUT_SECONDS);
+    expect(taskFunction?.Properties.Timeout).toBeGreaterThan(LONGEST_STEP_SECONDS);
+    expect(taskFunction?.Properties.Timeout).toBeLessThanOrEqual(900);
+  });
+
   it('are bundled as ESM whose banner gives CommonJS dependencies a working require', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orderflow-banner-'));
     const entry = join(dir, 'entry.ts');
@@ -211,9 +233,13 @@ describe('least privilege', () => {
     for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) {
       expect(rolesAllowed(template, action, table), action).toEqual(itemWriters());
     }
-    // Order executions write their task token onto the order.
+    // Order executions write their task token onto the order; the stranded-orders function a new attempt.
     expect(rolesAllowed(template, 'dynamodb:UpdateItem', table)).toEqual(
-      [...itemWriters(), logicalId(stack.workflows.executionRole)].sort(),
+      [
+        ...itemWriters(),
+        logicalId(stack.workflows.executionRole),
+        roleOf(stack.strandedOrdersFunction),
+      ].sort(),
     );
     for (const action of ['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
       expect(rolesAllowed(template, action, table), action).toEqual([]);
@@ -223,7 +249,7 @@ describe('least privilege', () => {
   it('lets the authorizer only get single items', () => {
     const table = logicalId(stack.data.table);
     expect(rolesAllowed(template, 'dynamodb:GetItem', table)).toEqual(
-      [...itemWriters(), roleOf(stack.authorizerFunction)].sort(),
+      [...itemWriters(), roleOf(stack.authorizerFunction), roleOf(stack.strandedOrdersFunction)].sort(),
     );
     const authorizerActions = allowStatements(template)
       .filter(({ roles }) => roles.includes(roleOf(stack.authorizerFunction)))
@@ -331,11 +357,16 @@ describe('webhook delivery', () => {
     });
   });
 
-  it('encrypts both queues and refuses requests without TLS', () => {
+  it('encrypts every queue (delivery, its dead letters, stream and stranded-order failures) and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    expect(Object.values(queues).map((queue) => queue.Properties.SqsManagedSseEnabled)).toEqual([true, true]);
+    expect(Object.values(queues).map((queue) => queue.Properties.SqsManagedSseEnabled)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -377,6 +408,61 @@ describe('event sources', () => {
         ],
       },
     });
+  });
+
+  it('gives up on a record the events function keeps failing on, isolating it and recording it in a queue that alarms', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.eventsFunction.function) },
+      MaximumRetryAttempts: EVENTS_STREAM_RETRY_ATTEMPTS,
+      MaximumRecordAgeInSeconds: EVENTS_STREAM_MAX_RECORD_AGE.toSeconds(),
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.eventsStreamFailures), 'Arn'] } },
+      },
+    });
+    // Far below the stream's 24 hours, so a bad record holds up its shard for an hour at most.
+    expect(EVENTS_STREAM_MAX_RECORD_AGE.toSeconds()).toBeLessThanOrEqual(3600);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+    const failureAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm.Properties.Dimensions ?? []).includes(logicalId(stack.eventsStreamFailures)),
+    );
+    expect(failureAlarms).toHaveLength(1);
+    expect(failureAlarms[0]?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+
+  it('sends the stranded-orders function every failed or timed-out execution of the stack’s state machines, dead-lettering what it cannot take', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [{ prefix: Match.anyValue() }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFailures), 'Arn'] } },
+        }),
+      ],
+    });
+    const table = logicalId(stack.data.table);
+    const strandedRole = logicalId(stack.strandedOrdersFunction.role);
+    const actions = allowStatements(template)
+      .filter(({ roles }) => roles.includes(strandedRole))
+      .flatMap(({ statement }) => statement.Action);
+    expect(actions.filter((action) => /^(dynamodb|states):/.test(action)).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'states:DescribeExecution',
+      'states:StartExecution',
+    ]);
+    expect(rolesAllowed(template, 'dynamodb:PutItem', table)).not.toContain(strandedRole);
   });
 
   it('feeds the delivery function from the delivery queue, reporting failed messages one by one', () => {

@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiResponse } from '../../../shared/http/request.js';
 import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
+import { applyOrderChange } from './apply-order-change.js';
 import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
@@ -17,6 +18,7 @@ import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listLaborTasks } from './list-labor-tasks.js';
+import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
 import { listOrderTransitions } from './list-order-transitions.js';
 import { listOrders } from './list-orders.js';
@@ -29,8 +31,10 @@ import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
 import { progressOrderItem } from './progress-order-item.js';
 import { progressOrderService } from './progress-order-service.js';
+import { proposeOrderChange } from './propose-order-change.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { rejectOrderChange } from './reject-order-change.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
@@ -82,4 +86,8 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listPurchaseOrders,
   listLaborTasks,
   getActionSigningSecret,
+  proposeOrderChange,
+  listOrderChanges,
+  applyOrderChange,
+  rejectOrderChange,
 };

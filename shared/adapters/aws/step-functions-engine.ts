@@ -1,18 +1,27 @@
 import {
+  ConflictException,
   CreateStateMachineCommand,
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  StateMachineAlreadyExists,
   StateMachineDoesNotExist,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import { type ExecutionStart, executionName, type WorkflowEngine } from '../../orders/workflow-engine.js';
+import { ConflictError } from '../../errors.js';
+import {
+  type ExecutionRef,
+  type ExecutionStart,
+  executionName,
+  type WorkflowEngine,
+} from '../../orders/workflow-engine.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
 export interface StepFunctionsEngineConfig {
@@ -42,6 +51,22 @@ export class StepFunctionsEngine implements WorkflowEngine {
   ) {}
 
   async deploy(
+    tenantId: string,
+    workflowVersion: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    try {
+      return await this.publishVersion(tenantId, workflowVersion, asl);
+    } catch (error) {
+      // Another upload is updating the tenant's machine (ConflictException), or created it
+      // first on the tenant's first upload (StateMachineAlreadyExists): the caller may retry.
+      if (error instanceof ConflictException || error instanceof StateMachineAlreadyExists)
+        throw new ConflictError(error.message);
+      throw error;
+    }
+  }
+
+  private async publishVersion(
     tenantId: string,
     workflowVersion: number,
     asl: string,
@@ -89,21 +114,44 @@ export class StepFunctionsEngine implements WorkflowEngine {
     }
   }
 
-  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
-    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
-      .replace(':stateMachine:', ':execution:')
-      // A version ARN ends in :<number>; executions are named under the machine itself.
-      .replace(/:\d+$/, '');
+  async stop(execution: ExecutionRef): Promise<void> {
     try {
       await this.client.send(
         new StopExecutionCommand({
-          executionArn: `${machine}:${executionName(execution.orderId, execution.attempt)}`,
+          executionArn: this.executionArnOf(execution),
           cause: 'Replaced by a newer execution of the order.',
         }),
       );
     } catch (error) {
       if (!(error instanceof ExecutionDoesNotExist)) throw error;
     }
+  }
+
+  async isLive(execution: ExecutionRef): Promise<boolean> {
+    try {
+      const described = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: this.executionArnOf(execution) }),
+      );
+      return described.status === 'RUNNING' || described.status === 'PENDING_REDRIVE';
+    } catch (error) {
+      // Never started (the process that should have started it died first).
+      if (error instanceof ExecutionDoesNotExist) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The ARN the execution recorded on the order when it is this attempt's; otherwise (it has
+   * not reached a wait yet) the one Step Functions gives an execution of that name: executions
+   * of a machine's versions are named under the machine itself.
+   */
+  private executionArnOf(execution: ExecutionRef): string {
+    const name = executionName(execution.orderId, execution.attempt);
+    if (execution.executionArn?.endsWith(`:${name}`)) return execution.executionArn;
+    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
+      .replace(':stateMachine:', ':execution:')
+      .replace(/:\d+$/, '');
+    return `${machine}:${name}`;
   }
 
   signal(token: string, output: ExecutionState): Promise<void> {

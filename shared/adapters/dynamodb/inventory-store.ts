@@ -10,6 +10,7 @@ import type {
   InventoryStore,
   ReleaseResult,
   Reservation,
+  ReservationAdjustment,
   ReserveResult,
   SetStockResult,
 } from '../../actions/inventory-store.js';
@@ -17,6 +18,7 @@ import type { InventoryLevel } from '../../actions/schema.js';
 import { ConflictError } from '../../errors.js';
 import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
+import type { TransactItem } from './order-store.js';
 
 /** How often setting the stock is re-tried when a reservation or release races it. */
 const SET_ATTEMPTS = 5;
@@ -203,19 +205,76 @@ export class DynamoInventoryStore implements InventoryStore {
     });
   }
 
-  /** Moves `delta` units between available and reserved; taking is refused unless they are available. */
   private stockChange(tenantId: string, sku: string, delta: number) {
-    const taking = delta < 0;
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.inventory(tenantId, sku),
-        UpdateExpression: 'SET reserved = reserved - :delta, available = available + :delta',
-        ConditionExpression: taking ? 'available >= :quantity' : 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':delta': delta, ...(taking ? { ':quantity': -delta } : {}) },
-      },
-    };
+    return stockChangeWrite(this.tableName, tenantId, sku, delta);
   }
+}
+
+/** Moves `delta` units between available and reserved; taking is refused unless they are available. */
+export function stockChangeWrite(tableName: string, tenantId: string, sku: string, delta: number) {
+  const taking = delta < 0;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.inventory(tenantId, sku),
+      UpdateExpression: 'SET reserved = reserved - :delta, available = available + :delta',
+      ConditionExpression: taking ? 'available >= :quantity' : 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':delta': delta, ...(taking ? { ':quantity': -delta } : {}) },
+    },
+  };
+}
+
+/** The writes of a reservation adjustment (see ReservationAdjustment), for the order's transaction. */
+export function reservationAdjustmentWrites(
+  tableName: string,
+  tenantId: string,
+  adjustment: ReservationAdjustment,
+): TransactItem[] {
+  const { orderId, sku, from, to, reservedAt } = adjustment;
+  const key = keys.reservation(tenantId, orderId, sku);
+  const delta = (to ?? 0) - (from ?? 0);
+  const stock = delta === 0 ? [] : [stockChangeWrite(tableName, tenantId, sku, -delta)];
+  if (from === undefined) {
+    const item = {
+      ...key,
+      entity: recordTypes.reservation,
+      tenantId,
+      orderId,
+      sku,
+      quantity: to ?? 0,
+      reservedAt,
+    };
+    return [
+      { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...stock,
+    ];
+  }
+  const held = { ':from': from };
+  if (to === undefined) {
+    return [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: 'quantity = :from',
+          ExpressionAttributeValues: held,
+        },
+      },
+      ...stock,
+    ];
+  }
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET quantity = :to',
+        ConditionExpression: 'quantity = :from',
+        ExpressionAttributeValues: { ...held, ':to': to },
+      },
+    },
+    ...stock,
+  ];
 }
 
 function reservationOf(item: Record<string, unknown>): Reservation {

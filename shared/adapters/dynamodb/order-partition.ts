@@ -3,7 +3,7 @@ import { ConflictError } from '../../errors.js';
 import type { PageKey } from '../../orders/order-store.js';
 import { storeCall } from './client.js';
 
-/** Records that stage actions keep in an order's partition: written once, listed newest first. */
+/** Records kept in an order's partition (stage actions', changes'), listed newest first. */
 export class OrderPartitionRecords<T extends object> {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -28,12 +28,17 @@ export class OrderPartitionRecords<T extends object> {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }
+    const stored = await this.get(key);
+    if (!stored)
+      throw new ConflictError(`The ${this.entity} at ${key.sk} vanished after its write was refused.`);
+    return stored;
+  }
+
+  async get(key: { pk: string; sk: string }): Promise<T | undefined> {
     const { Item } = await storeCall(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
     );
-    if (!Item)
-      throw new ConflictError(`The ${this.entity} at ${key.sk} vanished after its write was refused.`);
-    return this.recordOf(Item);
+    return Item ? this.recordOf(Item) : undefined;
   }
 
   /** A page of the partition's records under the prefix, newest first; lastKey only when more follow. */

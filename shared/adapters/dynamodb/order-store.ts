@@ -20,10 +20,11 @@ import type { Order, OrderEvent } from '../../orders/schema.js';
 import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../table.js';
 import { orderItem, orderRecordOf } from '../../table-records.js';
 import { storeCall } from './client.js';
+import { companionItems } from './companion-writes.js';
 import { eventItem, eventOf, numberedEvents } from './history-events.js';
 import { pack } from './packing.js';
 
-type TransactItem = NonNullable<
+export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
 
@@ -48,6 +49,86 @@ function idempotencyCompletion(
       },
     },
   };
+}
+
+/**
+ * The writes of one conditional order change: the order, its events, the idempotency record
+ * and its companion writes, all in one transaction.
+ */
+function orderUpdateWrites(
+  tableName: string,
+  tenantId: string,
+  current: OrderRecord,
+  change: OrderChange,
+): { items: TransactItem[]; written: OrderEvent[] } {
+  const next = change.order;
+  const written = numberedEvents(next, current.lastSequence + 1, change.events, change.at ?? next.updatedAt);
+  const entry = change.enterStage ? current.entry + 1 : current.entry;
+  const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
+  const names: Record<string, string> = {
+    '#version': orderAttributes.version,
+    '#entry': orderAttributes.entry,
+  };
+  const values: Record<string, unknown> = { ':version': current.order.version, ':entry': current.entry };
+  const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
+  const assignments = Object.entries({
+    ...item,
+    // The token alone: the stream rebuilds the signal's output from the order it is stored with.
+    ...(change.signal ? { [orderAttributes.pendingSignal]: { token: change.signal.token } } : {}),
+    ...(actionResults ? { [orderAttributes.actionResults]: actionResults } : {}),
+    ...(change.attempt !== undefined ? { [orderAttributes.attempt]: change.attempt } : {}),
+    ...(change.enterStage ? { [orderAttributes.stageEnteredAt]: next.updatedAt } : {}),
+    [orderAttributes.halted]: change.halted ?? (change.enterStage ? false : current.halted),
+  })
+    .filter(([field]) => field !== 'pk' && field !== 'sk')
+    .map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:f${index}`] = value;
+      return `#f${index} = :f${index}`;
+    });
+  const removals = [
+    // An order that stops having an email must leave the customer index.
+    ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
+    // A new stage entry, or a signal sent with it, spends the wait's token: it may be
+    // signalled once only (a re-checked wait stores a new one when it parks again).
+    ...(change.enterStage || change.signal
+      ? [orderAttributes.taskToken, orderAttributes.taskTokenStage]
+      : []),
+  ];
+  let tokenCondition = '';
+  if (change.enterStage || change.signal) {
+    names['#token'] = orderAttributes.taskToken;
+    if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
+    else {
+      values[':token'] = current.taskToken;
+      tokenCondition = ' AND #token = :token';
+    }
+  }
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.order(tenantId, next.id),
+        UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+        // The version moves on with every change, so it alone proves nothing changed since the read;
+        // a change that signals must also see the token the read saw: a wait that parked in
+        // between would otherwise never be signalled.
+        ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
+        ExpressionAttributeNames: { ...names, '#order': orderAttributes.order },
+        ExpressionAttributeValues: values,
+      },
+    },
+    ...written.map((event) => ({
+      Put: {
+        TableName: tableName,
+        Item: eventItem(tenantId, event),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
+    ...(change.idempotency ? [idempotencyCompletion(tableName, tenantId, change.idempotency)] : []),
+    ...(change.companions ?? []).flatMap((write) => companionItems(tableName, tenantId, write)),
+  ];
+  return { items, written };
 }
 
 export class DynamoOrderStore implements OrderStore {
@@ -99,72 +180,7 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]> {
-    const next = change.order;
-    const written = numberedEvents(next, current.lastSequence + 1, change.events, next.updatedAt);
-    const entry = change.enterStage ? current.entry + 1 : current.entry;
-    const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
-    const names: Record<string, string> = {
-      '#version': orderAttributes.version,
-      '#entry': orderAttributes.entry,
-    };
-    const values: Record<string, unknown> = { ':version': current.order.version, ':entry': current.entry };
-    const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
-    const assignments = Object.entries({
-      ...item,
-      // The token alone: the stream rebuilds the signal's output from the order it is stored with.
-      ...(change.signal ? { [orderAttributes.pendingSignal]: { token: change.signal.token } } : {}),
-      ...(actionResults ? { [orderAttributes.actionResults]: actionResults } : {}),
-      ...(change.attempt !== undefined ? { [orderAttributes.attempt]: change.attempt } : {}),
-      ...(change.enterStage ? { [orderAttributes.stageEnteredAt]: next.updatedAt } : {}),
-      [orderAttributes.halted]: change.halted ?? (change.enterStage ? false : current.halted),
-    })
-      .filter(([field]) => field !== 'pk' && field !== 'sk')
-      .map(([field, value], index) => {
-        names[`#f${index}`] = field;
-        values[`:f${index}`] = value;
-        return `#f${index} = :f${index}`;
-      });
-    const removals = [
-      // An order that stops having an email must leave the customer index.
-      ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
-      // A new stage entry, or a signal sent with it, spends the wait's token: it may be
-      // signalled once only (a re-checked wait stores a new one when it parks again).
-      ...(change.enterStage || change.signal
-        ? [orderAttributes.taskToken, orderAttributes.taskTokenStage]
-        : []),
-    ];
-    let tokenCondition = '';
-    if (change.enterStage || change.signal) {
-      names['#token'] = orderAttributes.taskToken;
-      if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
-      else {
-        values[':token'] = current.taskToken;
-        tokenCondition = ' AND #token = :token';
-      }
-    }
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.order(tenantId, next.id),
-          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          // The version moves on with every change, so it alone proves nothing changed since the read;
-          // a change that signals must also see the token the read saw: a wait that parked in
-          // between would otherwise never be signalled.
-          ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
-          ExpressionAttributeNames: { ...names, '#order': orderAttributes.order },
-          ExpressionAttributeValues: values,
-        },
-      },
-      ...written.map((event) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: eventItem(tenantId, event),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      })),
-      ...(change.idempotency ? [idempotencyCompletion(this.tableName, tenantId, change.idempotency)] : []),
-    ];
+    const { items, written } = orderUpdateWrites(this.tableName, tenantId, current, change);
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written;
   }

@@ -5,25 +5,33 @@ import type { PageKey } from '../../orders/order-store.js';
 import { keys, recordTypes } from '../../table.js';
 import { OrderPartitionRecords } from './order-partition.js';
 
+const ENTITY = recordTypes.purchaseOrder;
+
+function purchaseOrderKey(tenantId: string, purchaseOrder: PurchaseOrder) {
+  const { orderId, entry, actionId, supplier, changeId } = purchaseOrder;
+  return keys.purchaseOrder(tenantId, orderId, entry, actionId, supplier, changeId);
+}
+
+/** The purchase order's write for another transaction: once per key, refused if it exists. */
+export function purchaseOrderPut(tableName: string, tenantId: string, purchaseOrder: PurchaseOrder) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...purchaseOrderKey(tenantId, purchaseOrder), entity: ENTITY, tenantId, ...purchaseOrder },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   private readonly records: OrderPartitionRecords<PurchaseOrder>;
 
   constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.records = new OrderPartitionRecords(
-      client,
-      tableName,
-      recordTypes.purchaseOrder,
-      keys.purchaseOrderPrefix,
-    );
+    this.records = new OrderPartitionRecords(client, tableName, ENTITY, keys.purchaseOrderPrefix);
   }
 
   createOnce(tenantId: string, purchaseOrder: PurchaseOrder): Promise<PurchaseOrder> {
-    const { orderId, entry, actionId, supplier } = purchaseOrder;
-    return this.records.putOnce(
-      keys.purchaseOrder(tenantId, orderId, entry, actionId, supplier),
-      tenantId,
-      purchaseOrder,
-    );
+    return this.records.putOnce(purchaseOrderKey(tenantId, purchaseOrder), tenantId, purchaseOrder);
   }
 
   async listOfOrder(tenantId: string, orderId: string, limit: number, after?: PageKey) {

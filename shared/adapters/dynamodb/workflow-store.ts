@@ -1,6 +1,8 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -8,16 +10,44 @@ import type { PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source
 import { keys, recordTypes } from '../../table.js';
 import type { WorkflowStore, WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
+import { pack, unpack } from './packing.js';
 
 /** The built-in default workflow is version 0 of every tenant until it publishes its own. */
 export const BUILT_IN_VERSION = 0;
 
+/**
+ * DynamoDB's item limit is 400 KB (409,600 bytes, attribute names included); this leaves
+ * room for the attributes `activate` adds. A compiled definition repeats itself state after
+ * state, so packed it is a few percent of its size (a 629 KB one packs to about 15 KB).
+ */
+export const MAX_VERSION_ITEM_BYTES = 400_000;
+/** A reservation older than this was left by a publish that died between its steps. */
+const STALE_RESERVATION_MS = 15 * 60 * 1000;
+const RESERVATION_NAMES = { '#reserved': 'reserved', '#reservedAt': 'reservedAt' };
+
+/** The item's size as DynamoDB counts it, rounded up for numbers and nested maps. */
+export function itemBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return 21;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (Array.isArray(value)) return 3 + value.reduce<number>((sum, entry) => sum + 1 + itemBytes(entry), 0);
+  return (
+    3 +
+    Object.entries(value as Record<string, unknown>).reduce(
+      (sum, [name, entry]) => sum + 1 + Buffer.byteLength(name) + itemBytes(entry),
+      0,
+    )
+  );
+}
+
 function fromItem<W extends WorkflowShape>(item: Record<string, unknown>): WorkflowVersion<W> {
   return {
     version: item.version as number,
-    workflow: item.workflow as W,
-    document: item.document,
-    asl: item.asl as string,
+    // Packed since versions could outgrow an item; earlier ones are stored as plain values.
+    workflow: unpack<W>(item.workflow),
+    document: unpack(item.document),
+    asl: unpack<string>(item.asl),
     ...(item.executionTarget ? { executionTarget: item.executionTarget as string } : {}),
     aslSha256: item.aslSha256 as string,
     publishedBy: item.publishedBy as WorkflowVersion['publishedBy'],
@@ -40,7 +70,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
     if (!Item) return { version: BUILT_IN_VERSION, workflow: this.builtIn };
     return {
       version: Item.version as number,
-      workflow: Item.workflow as W,
+      workflow: unpack<W>(Item.workflow),
       ...(Item.executionTarget ? { executionTarget: Item.executionTarget as string } : {}),
     };
   }
@@ -64,25 +94,66 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
         new GetCommand({ TableName: this.tableName, Key: keys.workflowVersion(tenantId, version) }),
       ),
     );
-    return Item ? fromItem<W>(Item) : undefined;
+    return Item && !Item.reserved ? fromItem<W>(Item) : undefined;
   }
 
-  async publish(tenantId: string, draft: Omit<WorkflowVersion<W>, 'version'>): Promise<WorkflowVersion<W>> {
+  private versionItem(tenantId: string, version: WorkflowVersion<W>): Record<string, unknown> {
+    return {
+      ...keys.workflowVersion(tenantId, version.version),
+      entity: recordTypes.workflowVersion,
+      ...version,
+      workflow: pack(version.workflow),
+      document: pack(version.document),
+      asl: pack(version.asl),
+    };
+  }
+
+  storageProblem(tenantId: string, draft: Omit<WorkflowVersion<W>, 'version'>): string | undefined {
+    const item = {
+      ...this.versionItem(tenantId, { ...draft, version: Number.MAX_SAFE_INTEGER }),
+      reserved: true,
+      reservedAt: Date.now(),
+    };
+    const bytes = itemBytes(item);
+    if (bytes <= MAX_VERSION_ITEM_BYTES) return undefined;
+    return `the workflow version would take about ${bytes} bytes to store, compressed; at most ${MAX_VERSION_ITEM_BYTES} fit`;
+  }
+
+  async reserve(tenantId: string, draft: Omit<WorkflowVersion<W>, 'version'>): Promise<WorkflowVersion<W>> {
     const current = await this.active(tenantId);
-    const published: WorkflowVersion<W> = { ...draft, version: current.version + 1 };
+    const reserved: WorkflowVersion<W> = { ...draft, version: current.version + 1 };
+    const now = Date.now();
+    await storeCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.versionItem(tenantId, reserved), reserved: true, reservedAt: now },
+          // Two concurrent publishes: one reserves the number, the other gets a conflict before
+          // it has published anything. A reservation a dead publish left behind is taken over.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#reserved = :true AND #reservedAt < :stale)',
+          ExpressionAttributeNames: RESERVATION_NAMES,
+          ExpressionAttributeValues: { ':true': true, ':stale': now - STALE_RESERVATION_MS },
+        }),
+      ),
+    );
+    return reserved;
+  }
+
+  async activate(tenantId: string, reserved: WorkflowVersion<W>): Promise<void> {
+    const previous = reserved.version - 1;
+    const target = reserved.executionTarget;
     await storeCall(() =>
       this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
-              Put: {
+              Update: {
                 TableName: this.tableName,
-                Item: {
-                  ...keys.workflowVersion(tenantId, published.version),
-                  entity: recordTypes.workflowVersion,
-                  ...published,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
+                Key: keys.workflowVersion(tenantId, reserved.version),
+                UpdateExpression: `REMOVE #reserved, #reservedAt${target ? ' SET executionTarget = :target' : ''}`,
+                ConditionExpression: '#reserved = :true',
+                ExpressionAttributeNames: RESERVATION_NAMES,
+                ExpressionAttributeValues: { ':true': true, ...(target ? { ':target': target } : {}) },
               },
             },
             {
@@ -91,23 +162,35 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                 Item: {
                   ...keys.activeWorkflow(tenantId),
                   entity: recordTypes.activeWorkflow,
-                  version: published.version,
-                  workflow: published.workflow,
-                  ...(published.executionTarget ? { executionTarget: published.executionTarget } : {}),
+                  version: reserved.version,
+                  workflow: pack(reserved.workflow),
+                  ...(target ? { executionTarget: target } : {}),
                 },
-                // Two concurrent publishes: one wins, the other gets a conflict and may retry.
                 ConditionExpression:
-                  current.version === BUILT_IN_VERSION ? 'attribute_not_exists(pk)' : 'version = :current',
-                ...(current.version === BUILT_IN_VERSION
+                  previous === BUILT_IN_VERSION ? 'attribute_not_exists(pk)' : 'version = :current',
+                ...(previous === BUILT_IN_VERSION
                   ? {}
-                  : { ExpressionAttributeValues: { ':current': current.version } }),
+                  : { ExpressionAttributeValues: { ':current': previous } }),
               },
             },
           ],
         }),
       ),
     );
-    return published;
+  }
+
+  async release(tenantId: string, version: number): Promise<void> {
+    await storeCall(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.workflowVersion(tenantId, version),
+          ConditionExpression: '#reserved = :true',
+          ExpressionAttributeNames: { '#reserved': 'reserved' },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      ),
+    );
   }
 
   async list(
@@ -123,6 +206,9 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': pk, ':from': 'V#', ':to': upper },
+          // A reservation is not a version until it is activated.
+          FilterExpression: 'attribute_not_exists(#reserved)',
+          ExpressionAttributeNames: { '#reserved': 'reserved' },
           ScanIndexForward: false,
           Limit: limit + 1,
         }),

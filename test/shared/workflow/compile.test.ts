@@ -64,6 +64,7 @@ describe('compileWorkflow', () => {
       'cancelled: actions failed',
       'Reload',
       'Action failed',
+      'Store unavailable',
       'Unknown stage',
     ]);
   });
@@ -87,23 +88,44 @@ describe('compileWorkflow', () => {
     const asl = compileWorkflow(defaultWorkflow, targets);
     const wait = state(asl, 'submitted: wait');
     expect(wait).toMatchObject({
-      Resource: 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken',
+      Resource: 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
       Parameters: {
         TableName: 'orderflow-orders',
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
         // The signal that brought the execution here has been delivered: the wait forgets it.
-        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
+        // The execution's ARN goes with the token: StopExecution and DescribeExecution take it.
+        UpdateExpression:
+          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: {
           '#stage': 'stage',
           '#taskToken': 'taskToken',
           '#taskTokenStage': 'taskTokenStage',
+          '#executionArn': 'executionArn',
           '#pendingSignal': 'pendingSignal',
         },
-        ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: 'submitted' } },
+        ExpressionAttributeValues: {
+          ':taskToken': { 'S.$': '$$.Task.Token' },
+          ':executionArn': { 'S.$': '$$.Execution.Id' },
+          ':stage': { S: 'submitted' },
+        },
       },
+      // Throttles and server errors of the token write are retried; the moved order's condition failure is not.
+      Retry: [
+        expect.objectContaining({
+          ErrorEquals: [
+            'DynamoDb.ProvisionedThroughputExceededException',
+            'DynamoDb.ThrottlingException',
+            'DynamoDb.RequestLimitExceededException',
+            'DynamoDb.InternalServerErrorException',
+            'DynamoDb.ServiceUnavailableException',
+            'DynamoDb.TransactionConflictException',
+          ],
+          MaxAttempts: 6,
+        }),
+      ],
       Catch: [
-        { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Reload' },
+        { ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Reload' },
         // Without a stage timeout the wait re-arms itself when its longest wait is over.
         { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'submitted: wait' },
       ],
@@ -156,6 +178,9 @@ describe('compileWorkflow', () => {
     expect(first.Retry).toEqual([
       { ErrorEquals: ['Orderflow.StageConflict'], MaxAttempts: 0 },
       expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']) }),
+      // A store outage and a timed-out task function are retried before the action's own retry.
+      expect.objectContaining({ ErrorEquals: ['Orderflow.StoreUnavailable'], MaxAttempts: 6 }),
+      expect.objectContaining({ ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'], MaxAttempts: 1 }),
       {
         ErrorEquals: ['States.ALL'],
         IntervalSeconds: 5,
@@ -179,8 +204,14 @@ describe('compileWorkflow', () => {
     );
     expect(state(asl, 'work: run actions 1').Catch).toEqual([
       { ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' },
+      // A store that stays unavailable is no failure of the action: the execution ends, to be resumed.
+      { ErrorEquals: ['Orderflow.StoreUnavailable'], ResultPath: '$.error', Next: 'Store unavailable' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'work: actions failed 1' },
     ]);
+    expect(state(asl, 'Store unavailable')).toMatchObject({
+      Type: 'Fail',
+      Error: 'Orderflow.StoreUnavailable',
+    });
     expect(state(asl, 'work: actions failed 1')).toMatchObject({
       Parameters: {
         kind: 'actionFailed',
@@ -399,7 +430,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
         // The wait's condition: the order must still be in the wait's stage.
         if (store.current.stage !== stage) {
           throw Object.assign(new Error('The conditional request failed'), {
-            name: 'DynamoDB.ConditionalCheckFailedException',
+            name: 'DynamoDb.ConditionalCheckFailedException',
           });
         }
         const to = moves[stage];
@@ -410,8 +441,17 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     }
     const machine = new StateMachine(asl as ConstructorParameters<typeof StateMachine>[0]);
     const execution = machine.run(first as unknown as Parameters<StateMachine['run']>[0], {
-      overrides: { taskResourceLocalHandlers },
-      context: { Task: { Token: 'token-1' } } as never,
+      // Retries happen at once here; their intervals are the definition's business, checked above.
+      overrides: {
+        taskResourceLocalHandlers,
+        retryIntervalOverrides: Object.fromEntries(
+          Object.keys(taskResourceLocalHandlers).map((name) => [name, 0]),
+        ),
+      },
+      context: {
+        Task: { Token: 'token-1' },
+        Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:m:o1' },
+      } as never,
     });
     return { execution, payloads };
   }
@@ -448,7 +488,11 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     );
     expect(payloads).toContainEqual(
       expect.objectContaining({
-        ExpressionAttributeValues: { ':taskToken': { S: 'token-1' }, ':stage': { S: 'confirmed' } },
+        ExpressionAttributeValues: {
+          ':taskToken': { S: 'token-1' },
+          ':executionArn': { S: expect.any(String) },
+          ':stage': { S: 'confirmed' },
+        },
       }),
     );
     expect(payloads).toContainEqual<TaskPayload>({
@@ -476,6 +520,50 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     expect(entered).toEqual(['preliminary: wait', 'Reload', 'Route', 'completed: wait']);
   });
 
+  it('writes the task token again when DynamoDB throttles the wait, instead of failing the execution', async () => {
+    let writes = 0;
+    const { execution } = run(
+      defaultWorkflow,
+      {},
+      {
+        'preliminary: wait': (_input, store) => {
+          writes++;
+          if (writes === 1) {
+            throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+              name: 'DynamoDb.ProvisionedThroughputExceededException',
+            });
+          }
+          store.current = { ...start, stage: 'cancelled', entry: 2 };
+          return store.current;
+        },
+      },
+    );
+    expect(await execution.result).toMatchObject({ stage: 'cancelled', entry: 2 });
+    expect(writes).toBe(2);
+  });
+
+  it('retries a task whose store was unavailable, so the order moves on once it answers', async () => {
+    let reloads = 0;
+    const { execution } = run(
+      defaultWorkflow,
+      { completed: 'shipped' },
+      {
+        Reload: (_input, store) => {
+          reloads++;
+          if (reloads === 1) {
+            throw Object.assign(new Error('The data store is unavailable.'), {
+              name: 'Orderflow.StoreUnavailable',
+            });
+          }
+          return store.current;
+        },
+      },
+      { ...start, stage: 'completed', entry: 4 },
+    );
+    expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
+    expect(reloads).toBe(2);
+  });
+
   it('reloads the order and routes again when it moved before the wait began', async () => {
     let waits = 0;
     const { execution, payloads } = run(
@@ -485,7 +573,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
         'preliminary: wait': () => {
           waits++;
           throw Object.assign(new Error('The conditional request failed'), {
-            name: 'DynamoDB.ConditionalCheckFailedException',
+            name: 'DynamoDb.ConditionalCheckFailedException',
           });
         },
         Reload: (_input, store) => {

@@ -1,6 +1,8 @@
 import {
   CreateStateMachineCommand,
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -110,5 +112,37 @@ describe('the Step Functions engine', () => {
   it('lets other failures through, so the caller can retry them', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new Error('throttled'));
     await expect(engine.signal('token-2', state)).rejects.toThrow('throttled');
+  });
+
+  it('stops an execution by the ARN it recorded on the order, when it is the attempt being stopped', async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const recorded = 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1-2';
+    await engine.stop({ tenantId: 'ten_1', orderId: 'ord_1', attempt: 2, executionArn: recorded });
+    expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input.executionArn).toBe(recorded);
+  });
+
+  it('tells a running execution from one that failed, timed out or never started, by DescribeExecution', async () => {
+    const recorded = 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1';
+    const ref = { tenantId: 'ten_1', orderId: 'ord_1', attempt: 0, executionArn: recorded };
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING' } as never)
+      .resolvesOnce({ status: 'FAILED' } as never)
+      .resolvesOnce({ status: 'TIMED_OUT' } as never);
+    expect(await engine.isLive(ref)).toBe(true);
+    expect(await engine.isLive(ref)).toBe(false);
+    expect(await engine.isLive(ref)).toBe(false);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: recorded },
+      { executionArn: recorded },
+      { executionArn: recorded },
+    ]);
+    sfn.reset();
+    sfn.on(DescribeExecutionCommand).rejects(smithyError(ExecutionDoesNotExist));
+    // The recorded ARN is an earlier attempt's: the one this attempt has is asked about.
+    expect(await engine.isLive({ ...ref, attempt: 1 })).toBe(false);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:ord_1-1',
+    });
   });
 });

@@ -1,0 +1,101 @@
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createStrandedOrdersHandler } from '../../../functions/stranded-orders/handler.js';
+import { TABLE_NAME } from '../../../local/stack.js';
+import { StepFunctionsEngine } from '../../../shared/adapters/aws/step-functions-engine.js';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
+import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
+import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { sampleOrder, useStack } from '../../support/stack.js';
+
+const api = useStack();
+const sfn = mockClient(SFNClient);
+const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default';
+
+function handler() {
+  const client = createDocumentClient({
+    tableName: TABLE_NAME,
+    endpoint: api.stack.dynamo.endpoint,
+    region: 'local',
+  });
+  const store = new DynamoOrderStore(client, TABLE_NAME);
+  const engine = new StepFunctionsEngine(sfn as unknown as SFNClient, {
+    stateMachineArnPrefix: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
+    stateMachineNamePrefix: 'orderflow-',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/orderflow-executions',
+    defaultStateMachineArn: machine,
+  });
+  return {
+    store,
+    handle: createStrandedOrdersHandler({
+      store,
+      workflows: new DynamoWorkflowStore(client, TABLE_NAME, defaultWorkflow),
+      engine,
+    }),
+  };
+}
+
+/** The event EventBridge delivers when an order's execution ends badly. */
+async function endedExecution(status: string, error: string | null) {
+  const { body } = await api.call('/v1/orders', { method: 'POST', body: sampleOrder });
+  // Stop the local one: on AWS this order's execution is the one that just ended.
+  await api.stack.engine.stop({ tenantId: 'demo', orderId: body.id, attempt: 0 });
+  const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:${body.id}`;
+  const input = JSON.stringify({
+    tenantId: 'demo',
+    orderId: body.id,
+    stage: 'preliminary',
+    entry: 1,
+    order: {},
+  });
+  return {
+    orderId: body.id as string,
+    executionArn,
+    event: { detail: { executionArn, status, input, error } },
+  };
+}
+
+beforeEach(() => sfn.reset());
+
+describe('the stranded-orders function', () => {
+  it('starts a new execution of an order whose execution failed because its store stayed unavailable', async () => {
+    const { handle, store } = handler();
+    const { orderId, executionArn, event } = await endedExecution('FAILED', 'Orderflow.StoreUnavailable');
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' } as never);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${executionArn}-1`, startDate: new Date() });
+    expect(await handle(event)).toEqual({ outcome: 'resumed' });
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn });
+    const started = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(started).toMatchObject({ stateMachineArn: machine, name: `${orderId}-1` });
+    expect(JSON.parse(started?.input as string)).toMatchObject({
+      tenantId: 'demo',
+      orderId,
+      stage: 'preliminary',
+      entry: 1,
+    });
+    expect((await store.get('demo', orderId))?.attempt).toBe(1);
+  });
+
+  it('resumes an order whose execution outlived Step Functions’ year', async () => {
+    const { handle } = handler();
+    const { event } = await endedExecution('TIMED_OUT', null);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'TIMED_OUT' } as never);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
+    expect(await handle(event)).toEqual({ outcome: 'resumed' });
+  });
+
+  it('leaves an execution that failed for a reason a new one would repeat, and one already replaced', async () => {
+    const { handle, store } = handler();
+    const unknown = await endedExecution('FAILED', 'Orderflow.UnknownStage');
+    expect(await handle(unknown.event)).toEqual({ outcome: 'not-resumable' });
+    expect(sfn.calls()).toHaveLength(0);
+    expect((await store.get('demo', unknown.orderId))?.attempt).toBe(0);
+
+    const replaced = await endedExecution('FAILED', 'Orderflow.StoreUnavailable');
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' } as never);
+    expect(await handle(replaced.event)).toEqual({ outcome: 'live' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
