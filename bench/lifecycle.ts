@@ -21,6 +21,7 @@ import { sampleOrder } from '../local/sample-order.js';
 import { startStack, TABLE_NAME } from '../local/stack.js';
 import { newLocalInvocations } from '../local/webhooks.js';
 import { type CapacityCollector, newCapacityCollector } from '../shared/adapters/dynamodb/client.js';
+import { MEMORY_GB, MODEL_MS, PRICES } from '../shared/pricing.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,25 +38,6 @@ if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(concurrency) ||
   throw new Error('--orders and --concurrency must be positive integers');
 }
 
-/** us-east-1 list prices, as in docs/deploy.md. */
-export const PRICES = {
-  region: 'us-east-1',
-  httpApiPerRequest: 1.0 / 1e6,
-  lambdaPerRequest: 0.2 / 1e6,
-  lambdaPerGbSecond: 0.0000133334,
-  stepFunctionsPerTransition: 0.025 / 1000,
-  dynamoPerWriteUnit: 0.625 / 1e6,
-  dynamoPerReadUnit: 0.125 / 1e6,
-  sqsPerRequest: 0.4 / 1e6,
-  kmsPerRequest: 0.03 / 10_000,
-};
-/** Memory of each function in infra/ (GB): the authorizer has 512 MB, the others 1,024 MB. */
-const MEMORY_GB = { api: 1, authorizer: 0.5, task: 1, events: 1, delivery: 1 };
-/**
- * Billed duration per warm invocation on AWS (ms), as docs/deploy.md assumes: local durations
- * on a shared 2-core machine measure queueing behind DynamoDB Local, not Lambda compute.
- */
-const MODEL_MS = { api: 50, authorizer: 10, task: 100, events: 50, delivery: 100 };
 const AUTHORIZER_CACHE_SECONDS = 60;
 
 const percentile = (sorted: number[], p: number) =>

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { locateJson, type SourcePosition } from '../shared/json-source.js';
-import { sentence } from '../shared/validation.js';
+import { SimulateRequest } from '../shared/simulation/schema.js';
+import { issuesToProblems, sentence } from '../shared/validation.js';
 import { compileWorkflow } from '../shared/workflow/compile.js';
 import { workflowToMermaid, workflowToSvg } from '../shared/workflow/diagram.js';
 import { type ValidationResult, validateWorkflow } from '../shared/workflow/validate.js';
@@ -22,6 +23,8 @@ const USAGE = `usage:
   orderflow workflow compile <file> [--table NAME] [--task-arn ARN]
       (defaults: --table ${PLACEHOLDER_TABLE} --task-arn ${PLACEHOLDER_TASK_ARN})
   orderflow workflow diagram <file> [-o out.svg] [--mermaid]
+  orderflow workflow simulate <file> --order <order.json> [--steps <steps.json>] [--role ROLE]
+      (a dry run of one order: its path, actions, refused steps and cost; --role default owner)
 `;
 
 class UsageError extends Error {}
@@ -51,7 +54,7 @@ function report(
     );
 }
 
-const COMMANDS = ['validate', 'compile', 'diagram'] as const;
+const COMMANDS = ['validate', 'compile', 'diagram', 'simulate'] as const;
 const isCommand = (value: string): value is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(value);
 
@@ -64,6 +67,9 @@ async function main(args: string[]): Promise<number> {
       'task-arn': { type: 'string' },
       output: { type: 'string', short: 'o' },
       mermaid: { type: 'boolean' },
+      order: { type: 'string' },
+      steps: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -110,6 +116,32 @@ async function main(args: string[]): Promise<number> {
       process.stdout.write(`wrote ${values.output}\n`);
       return 0;
     }
+    case 'simulate': {
+      if (!values.order) throw new UsageError('simulate needs --order <order.json>');
+      const request = SimulateRequest.safeParse({
+        order: (await readJsonFile(values.order)).value,
+        steps: values.steps ? (await readJsonFile(values.steps)).value : [],
+        role: values.role ?? 'owner',
+      });
+      if (!request.success) {
+        for (const issue of issuesToProblems(request.error.issues))
+          process.stderr.write(`${issue.path || '/'}: ${sentence(issue.message)}\n`);
+        return 1;
+      }
+      const { order, steps, role } = request.data;
+      // The ASL interpreter is loaded only by the command that needs it.
+      await import('../shared/adapters/node/promise-with-resolvers.js');
+      const { simulate } = await import('../shared/simulation/simulate.js');
+      const simulation = await simulate({
+        workflow: result.workflow,
+        order,
+        steps,
+        role: role ?? 'owner',
+        startAt: new Date().toISOString(),
+      });
+      process.stdout.write(`${JSON.stringify(simulation, null, 2)}\n`);
+      return 0;
+    }
   }
 }
 
@@ -119,7 +151,7 @@ const READ_FAILURES: Record<string, string> = {
   EISDIR: 'it is a folder, not a file',
 };
 
-async function validateFile(file: string) {
+async function readJsonFile(file: string) {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -132,6 +164,11 @@ async function validateFile(file: string) {
     const { line, column, message } = located.error;
     throw new InputError(`${file}:${line}:${column}: this is not valid JSON: ${message}.`);
   }
+  return located;
+}
+
+async function validateFile(file: string) {
+  const located = await readJsonFile(file);
   return { result: validateWorkflow(located.value), positionOf: located.positionOf };
 }
 

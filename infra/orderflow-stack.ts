@@ -80,6 +80,8 @@ export class OrderflowStack extends Stack {
     this.apiFunction = new OrderflowFunction(this, 'ApiFunction', {
       folder: 'api',
       description: 'Orderflow API: every HTTP route',
+      // The workflow simulator's worker thread.
+      extraBundles: true,
       // Below API Gateway's 30 s integration limit, so a slow request ends as our own 5xx.
       timeout: Duration.seconds(25),
       environment: {

@@ -26,6 +26,7 @@ import { RESUMABLE_FAILURES, resumeIfStranded } from '../shared/orders/stranded.
 import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
+import { BuiltConsoleAssets } from './console-assets.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
 import { resumeLater, resumeOrders } from './resume.js';
@@ -195,6 +196,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       engine,
       workflowTargets,
       allowLocalUrls: allowLocal,
+      consoleAssets: new BuiltConsoleAssets(),
       adminKeyHash: hashApiKey(adminKey),
       cursorSecret: persistentSecret(dataDir, 'cursor.key'),
       webhooks: { secretBox: webhooks.secretBox, queue: webhooks.queue, allowLocal },

@@ -5,6 +5,7 @@ import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { ChangeService } from '../../shared/changes/service.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { DependencyProbe } from '../../shared/http/health.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   purchaseOrders: PurchaseOrderStore;
   laborTasks: LaborTaskStore;
   actionSigning: ActionSigningSecrets;
+  /** The console's page and scripts (GET /console). */
+  consoleAssets: ConsoleAssets;
   /** What `/health` checks. */
   dependencies: DependencyProbe;
   svgRenderer: SvgRenderer;

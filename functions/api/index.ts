@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
 import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
+import { FileConsoleAssets } from '../../shared/adapters/node/file-console-assets.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
 import { env, secretString } from '../runtime.js';
 import { createApiHandler } from './handler.js';
@@ -28,6 +29,8 @@ export const handler = createApiHandler(
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
+    // infra/extra-bundles.ts puts the console's files beside this bundle.
+    consoleAssets: new FileConsoleAssets(new URL('./console/', import.meta.url)),
     // One request per instance at a time: laying out in process stalls no one else, and the
     // diagram limits bound how long it takes.
     svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },

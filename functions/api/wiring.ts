@@ -12,6 +12,7 @@ import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-sto
 import { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
 import { ChangeService } from '../../shared/changes/service.js';
+import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
@@ -37,6 +38,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** Where this runtime finds the console's files (built with the bundle, or on the fly locally). */
+  consoleAssets: ConsoleAssets;
   /** How diagrams are laid out: off the event loop where one process serves everyone. */
   svgRenderer: SvgRenderer;
 }
@@ -73,6 +76,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
     idempotency: new DynamoIdempotencyStore(client, config.tableName),
     cursors: new CursorCodec(config.cursorSecret),
     adminKeyHash: config.adminKeyHash,
+    consoleAssets: config.consoleAssets,
     secretBox: config.webhooks.secretBox,
     clock,
     webhooks: new WebhookService(

@@ -19,6 +19,8 @@ export interface OrderflowFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout: Duration;
+  /** Also bundle what the function loads beside its bundle (infra/extra-bundles.ts). */
+  extraBundles?: boolean;
 }
 
 /**
@@ -69,6 +71,17 @@ export class OrderflowFunction extends Construct {
         format: OutputFormat.ESM,
         mainFields: [...lambdaBundling.mainFields],
         externalModules: [...lambdaBundling.externalModules],
+        ...(props.extraBundles
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => [
+                  `node --import tsx "${repositoryRoot}infra/extra-bundles.ts" "${outputDir}"`,
+                ],
+              },
+            }
+          : {}),
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

@@ -26,8 +26,10 @@ import {
   PatchOrderRequest,
   page,
   ServiceProgressRequest,
+  TransitionOptions,
   TransitionRequest,
 } from '../orders/schema.js';
+import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
 import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
 import {
   WorkflowDiagramQuery,
@@ -37,6 +39,7 @@ import {
   WorkflowVersionDetail,
   WorkflowVersionSummary,
 } from '../workflow/api-schema.js';
+import { WORKFLOW_SCHEMA_PATH } from '../workflow/json-schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'tenant' | 'admin' | 'none';
@@ -91,6 +94,30 @@ export const routes = [
     auth: 'none',
     summary: 'This API described as OpenAPI 3.1.',
     success: { status: 200 },
+  },
+  {
+    operationId: 'getWorkflowJsonSchema',
+    method: 'GET',
+    path: WORKFLOW_SCHEMA_PATH,
+    auth: 'none',
+    summary: 'The JSON Schema of workflow documents, for editors to check and complete them.',
+    success: { status: 200, contentType: 'application/schema+json' },
+  },
+  {
+    operationId: 'getConsole',
+    method: 'GET',
+    path: '/console',
+    auth: 'none',
+    summary: 'The console: a workflow studio and an order board; every call it makes uses the key entered.',
+    success: { status: 200, contentType: 'text/html' },
+  },
+  {
+    operationId: 'getConsoleAsset',
+    method: 'GET',
+    path: '/console/{asset}',
+    auth: 'none',
+    summary: "One of the console page's scripts or styles.",
+    success: { status: 200, contentType: 'text/javascript' },
   },
   {
     operationId: 'createTenant',
@@ -210,6 +237,16 @@ export const routes = [
     success: { status: 200, schema: Order },
   },
   {
+    operationId: 'listOrderTransitions',
+    method: 'GET',
+    path: '/v1/orders/{id}/transitions',
+    auth: 'tenant',
+    scope: 'orders:read',
+    summary:
+      "The current stage's manual transitions, each with whether this key may take it now and, if not, the problem the move would answer.",
+    success: { status: 200, schema: TransitionOptions },
+  },
+  {
     operationId: 'progressOrderItem',
     method: 'POST',
     path: '/v1/orders/{id}/items/{sku}/progress',
@@ -260,6 +297,17 @@ export const routes = [
     success: { status: 200, schema: WorkflowValidation },
   },
   {
+    operationId: 'simulateWorkflow',
+    method: 'POST',
+    path: '/v1/workflow/simulate',
+    auth: 'tenant',
+    scope: 'workflow:read',
+    summary:
+      'Run a sample order through a workflow (a document, a version, or the active one) as a dry run: its path, actions, refusals and cost.',
+    body: SimulateRequest,
+    success: { status: 200, schema: SimulationResult },
+  },
+  {
     operationId: 'publishWorkflow',
     method: 'PUT',
     path: '/v1/workflow',
@@ -306,6 +354,17 @@ export const routes = [
     scope: 'workflow:read',
     summary: 'The workflow drawn: SVG, or Mermaid text with Accept: text/vnd.mermaid.',
     query: WorkflowDiagramQuery,
+    success: { status: 200, contentType: 'image/svg+xml' },
+  },
+  {
+    operationId: 'drawWorkflowDiagram',
+    method: 'POST',
+    path: '/v1/workflow/diagram',
+    auth: 'tenant',
+    scope: 'workflow:read',
+    summary: 'Draw a workflow document before publishing it (SVG); an invalid one is a 422 with every error.',
+    body: WorkflowDocument,
+    bodyValidation: 'domain',
     success: { status: 200, contentType: 'image/svg+xml' },
   },
   {

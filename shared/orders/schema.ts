@@ -256,6 +256,20 @@ export const TransitionRequest = z.strictObject({
 });
 export type TransitionRequest = z.output<typeof TransitionRequest>;
 
+export const TransitionOptions = z.object({
+  stage: z.string(),
+  version: z.int(),
+  items: z.array(
+    z.object({
+      to: z.string(),
+      label: z.string(),
+      allowed: z.boolean(),
+      needsShipment: z.boolean(),
+      problem: z.record(z.string(), z.unknown()).optional().describe('What moving there would answer now.'),
+    }),
+  ),
+});
+
 export const MigrateRequest = z.strictObject({ toVersion: z.int().min(0) });
 
 export const ItemProgressRequest = z.strictObject({

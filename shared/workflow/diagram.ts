@@ -1,27 +1,34 @@
 /**
- * The workflow drawn as a picture: Mermaid text, or SVG rendered by Graphviz (in
- * WebAssembly, so it runs the same in Lambda and locally). Manual transitions are
- * solid, auto ones dashed, timeouts dotted and labelled, action-failure routes red;
- * final stages have a double border and each stage lists its onEnter actions.
+ * The workflow drawn as a picture for the business that runs it: Mermaid text, or SVG
+ * rendered by Graphviz (in WebAssembly, so it runs the same in Lambda and locally). Manual
+ * transitions are solid and say who may take them and what they need, auto ones dashed
+ * with their condition in words, timeouts dotted ("after 14 days"), action-failure routes
+ * red; final stages have a double border, each stage lists its onEnter actions and the
+ * events it emits, and the picture carries the workflow's name and a legend. Manual, auto
+ * and timeout edges leave and enter their boxes on different sides, so they never overlap.
  */
 import type { Viz } from '@viz-js/viz';
+import { durationInWords, guardsInWords } from './in-words.js';
 import type { Stage, Workflow } from './schema.js';
 
 type Edge = { from: string; to: string; kind: 'manual' | 'auto' | 'timeout' | 'error'; label?: string };
 
 function edgesOf(stage: Stage): Edge[] {
-  const edges: Edge[] = stage.transitions.map((transition) => ({
-    from: stage.id,
-    to: transition.to,
-    kind: transition.auto ? 'auto' : 'manual',
-    ...(transition.auto ? { label: transition.when ? 'auto, if condition' : 'auto' } : {}),
-  }));
+  const edges: Edge[] = stage.transitions.map((transition) => {
+    const words = guardsInWords(transition);
+    return {
+      from: stage.id,
+      to: transition.to,
+      kind: transition.auto ? 'auto' : 'manual',
+      ...(words.length ? { label: words.join('\n') } : {}),
+    };
+  });
   if (stage.timeout) {
     edges.push({
       from: stage.id,
       to: stage.timeout.to,
       kind: 'timeout',
-      label: `after ${stage.timeout.after}`,
+      label: `after ${durationInWords(stage.timeout.after)}`,
     });
   }
   for (const action of stage.onEnter) {
@@ -30,7 +37,7 @@ function edgesOf(stage: Stage): Edge[] {
         from: stage.id,
         to: action.onError.transitionTo,
         kind: 'error',
-        label: `${action.id} failed`,
+        label: `if ${action.id} fails`,
       });
     }
   }
@@ -39,15 +46,20 @@ function edgesOf(stage: Stage): Edge[] {
 
 export function workflowToMermaid(workflow: Workflow): string {
   const text = (value: string) => `"${value.replaceAll('"', '#quot;')}"`;
-  const lines = ['flowchart LR'];
+  const lines = ['---', `title: ${text(workflow.name)}`, '---', 'flowchart LR'];
   for (const stage of workflow.stages) {
-    const label = [stage.label, ...stage.onEnter.map((action) => `• ${action.id}`)].join('<br/>');
+    const label = [
+      stage.label,
+      ...stage.onEnter.map((action) => `• ${action.id}`),
+      ...stage.emits.map((event) => `emits ${event}`),
+    ].join('<br/>');
     // [[...]] draws the double border of a final stage.
     lines.push(stage.final ? `  ${stage.id}[[${text(label)}]]` : `  ${stage.id}[${text(label)}]`);
   }
   for (const edge of workflow.stages.flatMap(edgesOf)) {
     const arrow = edge.kind === 'manual' ? '-->' : edge.kind === 'error' ? '==>' : '-.->';
-    lines.push(`  ${edge.from} ${arrow}${edge.label ? `|${text(edge.label)}|` : ''} ${edge.to}`);
+    const label = edge.label?.replaceAll('\n', '<br/>');
+    lines.push(`  ${edge.from} ${arrow}${label ? `|${text(label)}|` : ''} ${edge.to}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -58,12 +70,17 @@ export function workflowToDot(workflow: Workflow): string {
   const lines = [
     'digraph workflow {',
     '  rankdir=LR;',
-    '  node [shape=box, style=rounded, fontname="Helvetica"];',
+    `  label=${quote(workflow.name)}; labelloc=t; labeljust=l; fontname="Helvetica"; fontsize=16;`,
+    // Graphviz sizes boxes with Helvetica's metrics; browsers often draw a wider sans-serif, so
+    // boxes keep room to spare.
+    '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=12, margin="0.3,0.12"];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
   for (const stage of workflow.stages) {
     const actions = stage.onEnter.map((action) => `${action.id} (${action.type})`);
-    const label = actions.length > 0 ? `${stage.label}\n—\n${actions.join('\n')}` : stage.label;
+    const emits = stage.emits.map((event) => `emits ${event}`);
+    const details = [...actions, ...emits];
+    const label = details.length > 0 ? `${stage.label}\n—\n${details.join('\n')}` : stage.label;
     const attributes = [`label=${quote(label)}`];
     if (stage.final) attributes.push('peripheries=2');
     if (stage.id === workflow.initialStage) attributes.push('penwidth=2');
@@ -75,11 +92,33 @@ export function workflowToDot(workflow: Workflow): string {
     timeout: 'dotted',
     error: 'dashed, color=red, fontcolor=red',
   };
+  // Each kind of edge has its own sides of the boxes, so a manual and an auto transition
+  // between the same two stages are two separate lines.
+  const ports = {
+    manual: 'tailport=e, headport=w',
+    auto: 'tailport=s, headport=s',
+    timeout: 'tailport=n, headport=n',
+    error: 'tailport=s, headport=n',
+  };
   for (const edge of workflow.stages.flatMap(edgesOf)) {
-    const attributes = [`style=${styles[edge.kind]}`, ...(edge.label ? [`label=${quote(edge.label)}`] : [])];
+    const attributes = [
+      `style=${styles[edge.kind]}`,
+      ports[edge.kind],
+      ...(edge.label ? [`label=${quote(edge.label)}`] : []),
+    ];
     lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)} [${attributes.join(', ')}];`);
   }
-  lines.push('}');
+  lines.push(
+    '  subgraph cluster_legend {',
+    '    label="Legend"; fontsize=11; style=rounded; color=gray;',
+    '    node [shape=plaintext, fontsize=10, label=""];',
+    '    legend_a -> legend_b [style=solid, label="manual: by a person"];',
+    '    legend_c -> legend_d [style=dashed, label="automatic"];',
+    '    legend_e -> legend_f [style=dotted, label="stage timeout"];',
+    '    legend_g -> legend_h [style=dashed, color=red, fontcolor=red, label="an action failed"];',
+    '  }',
+    '}',
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -268,6 +268,8 @@ export const stageSchema = z
   .transform((stage) => ({ ...stage, label: stage.label ?? stage.id }));
 
 export const workflowDocumentSchema = z.strictObject({
+  /** Lets editors find the JSON Schema (json-schema.ts); ignored by Orderflow. */
+  $schema: z.string().max(2048).optional(),
   format: z.literal(WORKFLOW_FORMAT, { error: `format must be "${WORKFLOW_FORMAT}"` }),
   name: z.string().min(1).max(100),
   initialStage: stageIdSchema,

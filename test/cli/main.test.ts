@@ -137,7 +137,44 @@ describe.concurrent('orderflow workflow diagram', () => {
     expect(svg).toContain('<svg');
     expect(svg).toContain('In production');
     expect(mermaid.code).toBe(0);
-    expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    expect(mermaid.stdout).toMatch(/^---\ntitle: "Print shop"\n---\nflowchart LR\n/);
     expect(mermaid.stdout).toContain('approved -.->|"auto, if condition"| production');
+  });
+});
+
+describe('orderflow workflow simulate', () => {
+  it('prints the path, actions and refusals of a sample order, offline', async () => {
+    const order = join(dir, 'order.json');
+    const steps = join(dir, 'steps.json');
+    await writeFile(
+      order,
+      JSON.stringify({
+        currency: 'GBP',
+        customer: { name: 'Ada', email: 'ada@example.com' },
+        items: [{ sku: 'A', quantity: 1, unitPrice: 100 }],
+      }),
+    );
+    await writeFile(steps, JSON.stringify([{ to: 'proofing' }, { to: 'approved' }, { wait: 'P14D' }]));
+    const result = await orderflow('workflow', 'simulate', example, '--order', order, '--steps', steps);
+    expect(result.code).toBe(0);
+    const simulation = JSON.parse(result.stdout);
+    expect(simulation.path.map((visit: { stage: string }) => visit.stage)).toEqual([
+      'quote',
+      'proofing',
+      'cancelled',
+    ]);
+    expect(simulation.refused).toMatchObject([{ step: 1, status: 422 }]);
+  });
+
+  it('exits 1 naming every problem of a malformed order or step, and 2 without --order', async () => {
+    const order = join(dir, 'bad-order.json');
+    await writeFile(order, JSON.stringify({ items: 'none' }));
+    const steps = join(dir, 'bad-steps.json');
+    await writeFile(steps, JSON.stringify([{ go: 'x' }]));
+    const result = await orderflow('workflow', 'simulate', example, '--order', order, '--steps', steps);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/order/currency');
+    expect(result.stderr).toContain('/steps/0');
+    expect((await orderflow('workflow', 'simulate', example)).code).toBe(2);
   });
 });

@@ -7,11 +7,14 @@ import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
 import { deleteWebhook } from './delete-webhook.js';
+import { drawWorkflowDiagram } from './draw-workflow-diagram.js';
 import { getActionSigningSecret } from './get-action-signing-secret.js';
+import { getConsole, getConsoleAsset } from './get-console.js';
 import { getInventory } from './get-inventory.js';
 import { getOrder } from './get-order.js';
 import { getWorkflow } from './get-workflow.js';
 import { getWorkflowDiagram } from './get-workflow-diagram.js';
+import { getWorkflowJsonSchema } from './get-workflow-json-schema.js';
 import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
@@ -19,6 +22,7 @@ import { listApiKeys } from './list-api-keys.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
+import { listOrderTransitions } from './list-order-transitions.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
 import { listWebhookDeliveries } from './list-webhook-deliveries.js';
@@ -37,6 +41,7 @@ import { retryOrderActions } from './retry-order-actions.js';
 import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
+import { simulateWorkflow } from './simulate-workflow.js';
 import { transitionOrder } from './transition-order.js';
 import { validateWorkflow } from './validate-workflow.js';
 
@@ -49,6 +54,8 @@ export type Operation<Id extends OperationId> = (
 export const operations: { [Id in OperationId]: Operation<Id> } = {
   health,
   openapi,
+  getConsole,
+  getConsoleAsset,
   createTenant,
   issueKey,
   revokeKey,
@@ -61,16 +68,20 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   patchOrder,
   listOrderEvents,
   transitionOrder,
+  listOrderTransitions,
   progressOrderItem,
   progressOrderService,
   retryOrderActions,
   migrateOrder,
   validateWorkflow,
   publishWorkflow,
+  simulateWorkflow,
   getWorkflow,
   listWorkflowVersions,
   getWorkflowVersion,
   getWorkflowDiagram,
+  drawWorkflowDiagram,
+  getWorkflowJsonSchema,
   createWebhook,
   listWebhooks,
   deleteWebhook,

@@ -68,37 +68,39 @@ describe('workflowToSvg', () => {
     const svg = await workflowToSvg(custom);
     expect(svgRootOf(svg)).toBe('svg');
     expect(svg).toContain('Review &amp; &quot;approve&quot;');
-    expect(svg).toContain('after P3D');
-    expect(svg).toContain('score failed');
+    expect(svg).toContain('after 3 days');
+    expect(svg).toContain('if score fails');
+    expect(svg).toContain('auto if total under 1.00');
     expect(svg).toMatch(/stroke-dasharray="5,2"/);
     expect(svg).toMatch(/stroke-dasharray="1,5"/);
   });
 });
 
 describe('workflowToMermaid', () => {
-  it('lists each stage once and every transition as an edge', () => {
+  it('lists each stage once and every transition as an edge, with what it needs', () => {
     const text = workflowToMermaid(defaultWorkflow);
     const edges = text.split('\n').filter((line) => line.includes('-->'));
     expect(edges.map((line) => line.trim())).toEqual([
-      'preliminary --> submitted',
+      'preliminary -->|"needs items, a customer"| submitted',
       'preliminary --> cancelled',
-      'submitted --> confirmed',
+      'submitted -->|"needs prices"| confirmed',
       'submitted --> preliminary',
       'submitted --> cancelled',
       'confirmed --> completed',
       'confirmed --> cancelled',
-      'completed --> shipped',
+      'completed -->|"needs a shipment"| shipped',
     ]);
-    expect(text).toContain('shipped[["Shipped"]]');
+    expect(text).toContain('shipped[["Shipped<br/>emits order.shipped"]]');
+    expect(text).toContain('title: "Default"');
     expect(text).toContain('confirmed["Confirmed<br/>• inventory.reserve-0<br/>• purchase_order.create-1"]');
   });
 
   it('marks auto, timeout and failure edges and escapes quotes', () => {
     const text = workflowToMermaid(custom);
     expect(text).toContain('review["Review & #quot;approve#quot;<br/>• score"]');
-    expect(text).toContain('review -.->|"auto, if condition"| approved');
-    expect(text).toContain('review -.->|"after P3D"| rejected');
-    expect(text).toContain('review ==>|"score failed"| rejected');
+    expect(text).toContain('review -.->|"auto if total under 1.00"| approved');
+    expect(text).toContain('review -.->|"after 3 days"| rejected');
+    expect(text).toContain('review ==>|"if score fails"| rejected');
     expect(text).toContain('review --> approved');
   });
 });

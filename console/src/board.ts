@@ -1,0 +1,289 @@
+import { type ApiResult, call, h, type Problem, problemView, reasonOf } from './api.js';
+
+interface Stage {
+  id: string;
+  label?: string;
+  final?: boolean;
+}
+interface OrderLine {
+  sku: string;
+  name?: string;
+  quantity: number;
+  status?: string;
+  readyQuantity?: number;
+  shippedQuantity?: number;
+}
+interface Order {
+  id: string;
+  stage: string;
+  version: number;
+  customer?: { name?: string; email?: string };
+  items: OrderLine[];
+  services: { code: string; description?: string; status?: string }[];
+  shipments: { items: { sku: string; quantity: number }[] }[];
+  totals: { currency: string; grand: number };
+  holds?: { id: string; reason: string }[];
+  createdAt: string;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+interface TransitionOption {
+  to: string;
+  label: string;
+  allowed: boolean;
+  needsShipment: boolean;
+  problem?: Problem;
+}
+
+const PAGE = 10;
+const money = (minor: number, currency: string) =>
+  new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
+
+export async function showBoard(root: HTMLElement): Promise<void> {
+  const workflow = await call<{ name: string; stages: Stage[] }>('GET', '/v1/workflow');
+  if (!workflow.ok) {
+    root.append(problemView(workflow.problem));
+    return;
+  }
+  const stages = workflow.body.stages;
+  const stageFilter = h(
+    'select',
+    { id: 'filter-stage' },
+    h('option', { value: '', text: 'All stages' }),
+    ...stages.map((stage) => h('option', { value: stage.id, text: stage.label ?? stage.id })),
+  );
+  const emailFilter = h('input', { id: 'filter-email', type: 'email', placeholder: 'ada@example.com' });
+  const afterFilter = h('input', { id: 'filter-after', type: 'date' });
+  const beforeFilter = h('input', { id: 'filter-before', type: 'date' });
+  const filters = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Filter orders' },
+    h('label', { for: 'filter-stage', text: 'Stage' }),
+    stageFilter,
+    h('label', { for: 'filter-email', text: 'Customer email' }),
+    emailFilter,
+    h('label', { for: 'filter-after', text: 'Created after' }),
+    afterFilter,
+    h('label', { for: 'filter-before', text: 'Created before' }),
+    beforeFilter,
+    h('button', { type: 'submit', text: 'Apply' }),
+  );
+  const columns = h('div', { class: 'columns' });
+  const details = h('section', { class: 'details', 'aria-label': 'Order details', 'aria-live': 'polite' });
+  root.append(h('h2', { text: `Orders — ${workflow.body.name}` }), filters, columns, details);
+
+  const query = (stage: string, cursor?: string) => {
+    const params = new URLSearchParams({ stage, limit: String(PAGE) });
+    if (emailFilter.value) params.set('customerEmail', emailFilter.value);
+    if (afterFilter.value) params.set('createdAfter', new Date(afterFilter.value).toISOString());
+    if (beforeFilter.value) params.set('createdBefore', new Date(beforeFilter.value).toISOString());
+    if (cursor) params.set('cursor', cursor);
+    return `/v1/orders?${params}`;
+  };
+
+  async function column(stage: Stage): Promise<HTMLElement> {
+    const list = h('ul', { class: 'cards' });
+    const count = h('span', { class: 'count' });
+    const more = h('button', { type: 'button', class: 'more', text: 'More' });
+    let shown = 0;
+    const load = async (cursor?: string) => {
+      const page = await call<Page<Order>>('GET', query(stage.id, cursor));
+      if (!page.ok) {
+        list.append(h('li', {}, problemView(page.problem)));
+        return;
+      }
+      shown += page.body.items.length;
+      count.textContent = page.body.nextCursor ? `${shown}+` : String(shown);
+      for (const order of page.body.items) list.append(card(order));
+      more.hidden = !page.body.nextCursor;
+      more.onclick = () => void load(page.body.nextCursor ?? undefined);
+    };
+    await load();
+    return h(
+      'section',
+      { class: 'column', 'aria-label': `${stage.label ?? stage.id} orders`, 'data-stage': stage.id },
+      h('h3', {}, `${stage.label ?? stage.id} `, count),
+      list,
+      more,
+    );
+  }
+
+  function card(order: Order): HTMLElement {
+    return h(
+      'li',
+      {},
+      h(
+        'button',
+        { type: 'button', class: 'card', 'data-order': order.id, onclick: () => void showOrder(order.id) },
+        h('span', {
+          class: 'customer',
+          text: order.customer?.name ?? order.customer?.email ?? 'No customer',
+        }),
+        h('span', { class: 'total', text: money(order.totals.grand, order.totals.currency) }),
+        h('span', { class: 'id', text: order.id }),
+      ),
+    );
+  }
+
+  async function refresh(): Promise<void> {
+    const shown = stageFilter.value ? stages.filter((stage) => stage.id === stageFilter.value) : stages;
+    columns.replaceChildren(...(await Promise.all(shown.map(column))));
+  }
+
+  async function showOrder(id: string, outcome?: HTMLElement): Promise<void> {
+    const [order, options, events] = await Promise.all([
+      call<Order>('GET', `/v1/orders/${id}`),
+      call<{ items: TransitionOption[] }>('GET', `/v1/orders/${id}/transitions`),
+      call<
+        Page<{
+          type: string;
+          timestamp: string;
+          actor?: { role?: string; type: string };
+          data: { to?: string; cause?: string };
+        }>
+      >('GET', `/v1/orders/${id}/events?limit=100`),
+    ]);
+    if (!order.ok) {
+      details.replaceChildren(problemView(order.problem));
+      return;
+    }
+    const o = order.body;
+    const shipped = new Map<string, number>();
+    for (const shipment of o.shipments)
+      for (const item of shipment.items) shipped.set(item.sku, (shipped.get(item.sku) ?? 0) + item.quantity);
+    details.replaceChildren(
+      h('h3', { text: `Order ${o.id}` }),
+      h(
+        'p',
+        {},
+        `Stage `,
+        h('strong', { class: 'stage', text: stages.find((s) => s.id === o.stage)?.label ?? o.stage }),
+        ` · version ${o.version} · ${o.customer?.name ?? ''} ${o.customer?.email ?? ''} · ${money(o.totals.grand, o.totals.currency)}`,
+      ),
+      o.holds?.length
+        ? h('p', { class: 'hold', text: `On hold: ${o.holds.map((hold) => hold.reason).join(', ')}` })
+        : '',
+      outcome ?? '',
+      transitionsView(o, options),
+      h(
+        'table',
+        {},
+        h('caption', { text: 'Lines' }),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['SKU', 'Name', 'Quantity', 'Status', 'Ready', 'Shipped'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...o.items.map((item) =>
+            h(
+              'tr',
+              {},
+              ...[
+                item.sku,
+                item.name ?? '',
+                String(item.quantity),
+                item.status ?? 'pending',
+                `${item.readyQuantity ?? 0} / ${item.quantity}`,
+                `${item.shippedQuantity ?? shipped.get(item.sku) ?? 0} / ${item.quantity}`,
+              ].map((t) => h('td', { text: t })),
+            ),
+          ),
+          ...o.services.map((service) =>
+            h(
+              'tr',
+              {},
+              ...[service.code, service.description ?? '', '—', service.status ?? 'pending', '—', '—'].map(
+                (t) => h('td', { text: t }),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h('h4', { text: 'History' }),
+      events.ok
+        ? h(
+            'ol',
+            { class: 'history' },
+            ...events.body.items.map((event) =>
+              h('li', {
+                text: `${event.timestamp} ${event.type}${event.data.to ? ` → ${event.data.to} (${event.data.cause})` : ''} by ${event.actor?.role ?? event.actor?.type ?? ''}`,
+              }),
+            ),
+          )
+        : problemView(events.problem),
+    );
+  }
+
+  function transitionsView(order: Order, options: ApiResult<{ items: TransitionOption[] }>): HTMLElement {
+    if (!options.ok) return problemView(options.problem);
+    const carrier = h('input', { id: 'shipment-carrier', placeholder: 'UPS' });
+    const tracking = h('input', { id: 'shipment-tracking', placeholder: '1Z999' });
+    const needsShipment = options.body.items.some((option) => option.needsShipment);
+    return h(
+      'div',
+      { class: 'transitions', role: 'group', 'aria-label': 'Move the order' },
+      h('h4', { text: 'Move to' }),
+      needsShipment
+        ? h(
+            'p',
+            { class: 'shipment' },
+            h('label', { for: 'shipment-carrier', text: 'Carrier' }),
+            carrier,
+            h('label', { for: 'shipment-tracking', text: 'Tracking number' }),
+            tracking,
+          )
+        : null,
+      ...options.body.items.map((option) => {
+        const reasonId = `reason-${option.to}`;
+        return h(
+          'p',
+          {},
+          h('button', {
+            type: 'button',
+            text: option.label,
+            'data-to': option.to,
+            disabled: !option.allowed,
+            'aria-describedby': option.problem ? reasonId : undefined,
+            onclick: async () => {
+              const shipment = option.needsShipment
+                ? { carrier: carrier.value || undefined, trackingNumber: tracking.value || undefined }
+                : undefined;
+              const moved = await call<Order>('POST', `/v1/orders/${order.id}/transitions`, {
+                to: option.to,
+                ...(shipment ? { shipment } : {}),
+              });
+              await refresh();
+              await showOrder(
+                order.id,
+                moved.ok
+                  ? h('p', { class: 'ok', role: 'status', text: `Moved to ${option.label}.` })
+                  : problemView(moved.problem),
+              );
+            },
+          }),
+          option.problem
+            ? h('span', { id: reasonId, class: 'reason', text: reasonOf(option.problem) })
+            : null,
+        );
+      }),
+      options.body.items.length === 0 ? h('p', { text: 'No manual transitions from this stage.' }) : null,
+    );
+  }
+
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void refresh();
+  });
+  await refresh();
+}

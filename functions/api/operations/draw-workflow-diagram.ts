@@ -1,0 +1,23 @@
+import { ProblemError } from '../../../shared/problem.js';
+import { assertDrawable } from '../../../shared/workflow/diagram-renderer.js';
+import type { Operation } from './index.js';
+
+/** Draws a document before it is published (the studio's live diagram). */
+export const drawWorkflowDiagram: Operation<'drawWorkflowDiagram'> = async (
+  { body },
+  { workflows, svgRenderer },
+) => {
+  const result = workflows.validate(body);
+  if (!result.workflow) {
+    throw new ProblemError(422, 'invalid-workflow', 'The workflow document is not valid.', {
+      errors: result.errors,
+    });
+  }
+  assertDrawable(result.workflow);
+  const { workflowToDot } = await import('../../../shared/workflow/diagram.js');
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'image/svg+xml' },
+    body: await svgRenderer.render(workflowToDot(result.workflow)),
+  };
+};
