@@ -95,4 +95,17 @@ export const keys = {
     sk: `TASK#${String(entry).padStart(10, '0')}#${actionId}`,
   }),
   laborTaskPrefix: 'TASK#',
+  /** An order's uploaded files (their objects live in the attachments bucket). */
+  attachment: (tenantId: string, orderId: string, attachmentId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `ATT#${attachmentId}`,
+  }),
+  attachmentPrefix: 'ATT#',
+  /** Who the tenant's `email` actions reach for each `role:<role>` recipient. */
+  notificationRecipients: (tenantId: string) => ({ pk: `T#${tenantId}#NOTIFY`, sk: 'RECIPIENTS' }),
+  /** Claimed before an `email` action sends, so a retried Task never sends it twice. */
+  emailSend: (tenantId: string, orderId: string, entry: number, actionId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `EMAIL#${String(entry).padStart(10, '0')}#${actionId}`,
+  }),
 } as const;

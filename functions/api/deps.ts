@@ -2,10 +2,12 @@ import type { InventoryService } from '../../shared/actions/inventory.js';
 import type { LaborTaskStore } from '../../shared/actions/labor-task-store.js';
 import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-store.js';
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
+import type { AttachmentService } from '../../shared/attachments/service.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
+import type { NotificationStore } from '../../shared/notifications/notification-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
@@ -14,6 +16,10 @@ import type { WorkflowService } from '../../shared/workflow/service.js';
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
 export interface ApiDeps {
   orders: OrderService;
+  /** Files uploaded to object storage for an order. */
+  attachments: AttachmentService;
+  /** Who `email` actions' `role:<role>` recipients reach. */
+  notifications: NotificationStore;
   workflows: WorkflowService;
   tenants: TenantService;
   authenticator: ApiKeyAuthenticator;

@@ -2,6 +2,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
+import { attachmentsS3Client } from '../../shared/adapters/aws/s3-client.js';
+import { S3ObjectStorage } from '../../shared/adapters/aws/s3-object-storage.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
 import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
@@ -28,5 +30,6 @@ export const handler = createApiHandler(
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
+    attachmentStorage: new S3ObjectStorage(attachmentsS3Client(), env('ATTACHMENTS_BUCKET')),
   }),
 );

@@ -1,15 +1,20 @@
 import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
+import { DynamoAttachmentStore } from '../../shared/adapters/dynamodb/attachment-store.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
+import { DynamoNotificationStore } from '../../shared/adapters/dynamodb/notification-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
+import type { ObjectStorage } from '../../shared/attachments/object-storage.js';
+import { AttachmentService, attachmentOrdersOf } from '../../shared/attachments/service.js';
 import { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
+import type { Order } from '../../shared/orders/schema.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
 import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
@@ -33,6 +38,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** Where attachment files are uploaded to and downloaded from (S3, or the local S3 server). */
+  attachmentStorage: ObjectStorage;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -41,8 +48,27 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const clock = () => new Date();
   const tenantStore = new DynamoTenantStore(client, config.tableName);
   const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const attachments: AttachmentService = new AttachmentService(
+    new DynamoAttachmentStore(client, config.tableName),
+    config.attachmentStorage,
+    attachmentOrdersOf(
+      { get: (tenantId, orderId): Promise<Order> => orders.get(tenantId, orderId) },
+      workflows,
+    ),
+    clock,
+  );
+  const orders: OrderService = new OrderService(
+    new DynamoOrderStore(client, config.tableName),
+    workflows,
+    config.engine,
+    clock,
+    undefined,
+    (tenantId, orderId) => attachments.availableCount(tenantId, orderId),
+  );
   return {
-    orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, config.engine, clock),
+    orders,
+    attachments,
+    notifications: new DynamoNotificationStore(client, config.tableName),
     workflows: new WorkflowService(
       workflows,
       config.engine,

@@ -32,6 +32,17 @@ const TRANSITION_ATTEMPTS = 3;
 const PROGRESS_ATTEMPTS = 8;
 const SIGNAL_ATTEMPTS = 3;
 
+/** Only a transition that requires attachments, of an order with no URL attachment, looks at storage. */
+function needsFiles(workflow: Workflow, order: Order, to: string): boolean {
+  if (order.attachments.length > 0) return false;
+  const stage = workflow.stages.find((candidate) => candidate.id === order.stage);
+  return (
+    stage?.transitions.some(
+      (transition) => transition.to === to && transition.requires?.includes('attachments'),
+    ) === true
+  );
+}
+
 export function actorOf(principal: Principal): Actor {
   return { type: 'key', keyId: principal.keyId, role: principal.role };
 }
@@ -44,6 +55,8 @@ export class OrderService {
     private readonly engine: WorkflowEngine,
     private readonly clock: () => Date = () => new Date(),
     private readonly onSignalError: (error: unknown) => void = () => undefined,
+    /** How many of an order's uploaded files are available (attachments/service.ts). */
+    private readonly availableFiles: (tenantId: string, orderId: string) => Promise<number> = async () => 0,
   ) {}
 
   private async pinned(tenantId: string, order: Order): Promise<PinnedWorkflow<Workflow>> {
@@ -209,6 +222,9 @@ export class OrderService {
         actor: actorOf(principal),
         ifMatchVersion,
         now: this.clock(),
+        ...(needsFiles(workflow, record.order, request.to)
+          ? { availableFiles: await this.availableFiles(principal.tenantId, orderId) }
+          : {}),
       });
       const signal =
         record.taskToken && record.taskTokenStage === record.order.stage

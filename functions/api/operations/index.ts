@@ -1,18 +1,23 @@
 import type { ApiRequest, ApiResponse } from '../../../shared/http/request.js';
 import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
+import { createAttachment } from './create-attachment.js';
 import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
+import { deleteAttachment } from './delete-attachment.js';
 import { deleteWebhook } from './delete-webhook.js';
 import { getActionSigningSecret } from './get-action-signing-secret.js';
+import { getAttachmentContent } from './get-attachment-content.js';
 import { getInventory } from './get-inventory.js';
+import { getNotificationRecipients } from './get-notification-recipients.js';
 import { getOrder } from './get-order.js';
 import { getWorkflow } from './get-workflow.js';
 import { getWorkflowDiagram } from './get-workflow-diagram.js';
 import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
+import { listAttachments } from './list-attachments.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderEvents } from './list-order-events.js';
 import { listOrders } from './list-orders.js';
@@ -30,6 +35,7 @@ import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
+import { setNotificationRecipients } from './set-notification-recipients.js';
 import { transitionOrder } from './transition-order.js';
 import { validateWorkflow } from './validate-workflow.js';
 
@@ -71,4 +77,10 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listPurchaseOrders,
   listLaborTasks,
   getActionSigningSecret,
+  createAttachment,
+  listAttachments,
+  getAttachmentContent,
+  deleteAttachment,
+  setNotificationRecipients,
+  getNotificationRecipients,
 };
