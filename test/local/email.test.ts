@@ -9,6 +9,7 @@ import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoNotificationStore } from '../../shared/adapters/dynamodb/notification-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
+import { type Mailer, MailRefusedError } from '../../shared/notifications/mailer.js';
 import type { Order } from '../../shared/orders/schema.js';
 import { eventually } from '../support/eventually.js';
 import { sampleOrder, useStack } from '../support/stack.js';
@@ -145,6 +146,61 @@ describe('an order entering submitted under the review-by-email example', () => 
     expect(await sentTo(reviewers[0] as string)).toHaveLength(1);
     ses.destroy();
     documents.destroy();
+  });
+});
+
+describe('a send the mail service did not complete', () => {
+  const localSes = () =>
+    new SesMailer(
+      new SESv2Client({
+        endpoint: api.stack.filesAndMail.ses.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      { from: 'orders@orderflow.localhost' },
+    );
+  const attempt = async (orderId: string, to: string, mailer: Mailer) => {
+    const documents = createDocumentClient({
+      tableName: TABLE_NAME,
+      endpoint: api.stack.dynamo.endpoint,
+      region: 'local',
+    });
+    const order = (await new DynamoOrderStore(documents, TABLE_NAME).get(tenant.tenantId, orderId))
+      ?.order as Order;
+    const action = {
+      id: 'notify-ops',
+      type: 'email' as const,
+      params: { to: [to], subject: 'Order {{order.id}}', text: 'Hi' },
+    };
+    return sendEmailAction(
+      {
+        notifications: new DynamoNotificationStore(documents, TABLE_NAME),
+        mailer,
+        stageLabel: async () => 'Preliminary',
+      },
+      { tenantId: tenant.tenantId, order, stage: 'preliminary', entry: 1, action, now: new Date() },
+    );
+  };
+  const newOrder = async () =>
+    (await api.call('/v1/orders', { method: 'POST', key: tenant.apiKey, body: sampleOrder })).body
+      .id as string;
+
+  it('is sent by the retry when SES refused it, since nothing went out', async () => {
+    const orderId = await newOrder();
+    const to = `ops-refused-${run}@example.com`;
+    const refusing: Mailer = { send: async () => Promise.reject(new MailRefusedError('throttled')) };
+    await expect(attempt(orderId, to, refusing)).rejects.toBeInstanceOf(MailRefusedError);
+    expect((await attempt(orderId, to, localSes())).result).toMatchObject({ sent: true });
+    expect(await sentTo(to)).toHaveLength(1);
+  });
+
+  it('is not sent again when it is unknown whether SES sent it', async () => {
+    const orderId = await newOrder();
+    const to = `ops-unknown-${run}@example.com`;
+    const timingOut: Mailer = { send: async () => Promise.reject(new Error('socket hang up')) };
+    await expect(attempt(orderId, to, timingOut)).rejects.toThrow('socket hang up');
+    expect((await attempt(orderId, to, localSes())).result).toMatchObject({ sent: false });
+    expect(await sentTo(to)).toEqual([]);
   });
 });
 
