@@ -9,9 +9,14 @@ export const handler = createTaskHandler(
   wireTasks({
     tableName: env('TABLE_NAME'),
     actionSigningKey: await secretString(env('ACTION_SIGNING_KEY_SECRET_ARN')),
-    mailer: new SesMailer(new SESv2Client({}), {
-      from: env('EMAIL_SENDER'),
-      configurationSetName: env('EMAIL_CONFIGURATION_SET'),
-    }),
+    // Without a sender (the EmailSender deploy parameter left empty) email actions fail.
+    ...(process.env.EMAIL_SENDER
+      ? {
+          mailer: new SesMailer(new SESv2Client({}), {
+            from: process.env.EMAIL_SENDER,
+            configurationSetName: env('EMAIL_CONFIGURATION_SET'),
+          }),
+        }
+      : {}),
   }),
 );
