@@ -1,19 +1,12 @@
 import type { Principal } from '../auth/api-keys.js';
-import { ConflictError } from '../errors.js';
+import { buildEvent } from '../events/catalog.js';
 import { problems } from '../problem.js';
-import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
-import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
+import { type ConflictPolicy, jitteredBackoff, OrderChangeRunner } from './change-runner.js';
+import { type LineRef, newOrder } from './order.js';
+import type { IdempotencyCompletion, OrderChange, OrderStore, PageKey } from './order-store.js';
+import { actorOf, planMigrate, planPatch, planProgress, planRetry, planTransition } from './plans.js';
 import type {
-  IdempotencyCompletion,
-  OrderChange,
-  OrderRecord,
-  OrderStore,
-  PageKey,
-  PendingSignal,
-} from './order-store.js';
-import type {
-  Actor,
   CreateOrderRequest,
   ItemProgressRequest,
   ListOrdersQuery,
@@ -22,48 +15,73 @@ import type {
   PatchOrderRequest,
   TransitionRequest,
 } from './schema.js';
-import { executionState, planManualTransition, stageOf } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
-import type { PinnedWorkflow, WorkflowSource } from './workflow-source.js';
+import type { WorkflowSource } from './workflow-source.js';
 
 /** How often a transition is re-planned on a fresh read when a system write got in first. */
 const TRANSITION_ATTEMPTS = 3;
-/** Progress on different lines of one order may arrive together; each re-reads and retries. */
-const PROGRESS_ATTEMPTS = 8;
-const SIGNAL_ATTEMPTS = 3;
+/**
+ * Progress on different lines of one order may arrive together (dozens at once): each lost
+ * race re-reads and re-applies after a jittered pause, so all of them land.
+ */
+const PROGRESS_ATTEMPTS = 100;
+const progressBackoff = jitteredBackoff(10, 1000);
 
-/** Only a transition that requires attachments, of an order with no URL attachment, looks at storage. */
+/**
+ * A lost race on a client's change: a 412 when the client named the version it saw; else
+ * re-planned on a fresh read while attempts are left, and a 409 after, so no update is ever
+ * silently lost.
+ */
+function clientConflicts(
+  ifMatchVersion: number | undefined,
+  attempts: number,
+  backoffMs?: (attempt: number) => number,
+): ConflictPolicy {
+  if (ifMatchVersion !== undefined) {
+    return {
+      attempts: 1,
+      exhausted: () => problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.'),
+    };
+  }
+  return {
+    attempts,
+    ...(backoffMs ? { backoffMs } : {}),
+    exhausted: () =>
+      problems.conflict('The order was changed by another request at the same time; fetch it and retry.'),
+  };
+}
+
 function needsFiles(workflow: Workflow, order: Order, to: string): boolean {
   if (order.attachments.length > 0) return false;
   const stage = workflow.stages.find((candidate) => candidate.id === order.stage);
-  return (
-    stage?.transitions.some(
-      (transition) => transition.to === to && transition.requires?.includes('attachments'),
-    ) === true
-  );
+  return stage?.transitions.some((t) => t.to === to && t.requires?.includes('attachments')) === true;
 }
 
-export function actorOf(principal: Principal): Actor {
-  return { type: 'key', keyId: principal.keyId, role: principal.role };
-}
+/** Operations that restart the order's execution are not re-planned: the client decides again. */
+const restartConflicts: ConflictPolicy = {
+  attempts: 1,
+  exhausted: () => problems.conflict('The order changed meanwhile; retry.'),
+};
 
 /** Orders: the rules of creating, reading and editing them, independent of HTTP and of DynamoDB. */
 export class OrderService {
+  private readonly changes: OrderChangeRunner;
+
   constructor(
     private readonly store: OrderStore,
     private readonly workflows: WorkflowSource<Workflow>,
-    private readonly engine: WorkflowEngine,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly onSignalError: (error: unknown) => void = () => undefined,
+    engine: WorkflowEngine,
+    clock: () => Date = () => new Date(),
+    onSignalError: (error: unknown) => void = () => undefined,
     /** How many of an order's uploaded files are available (attachments/service.ts). */
     private readonly availableFiles: (tenantId: string, orderId: string) => Promise<number> = async () => 0,
-  ) {}
-
-  private async pinned(tenantId: string, order: Order): Promise<PinnedWorkflow<Workflow>> {
-    const pinned = await this.workflows.version(tenantId, order.workflow.version);
-    if (!pinned)
-      throw new Error(`Workflow version ${order.workflow.version} of tenant ${tenantId} is missing.`);
-    return pinned;
+  ) {
+    this.changes = new OrderChangeRunner(store, workflows, {
+      engine,
+      clock,
+      onSignalError,
+      missing: (orderId) => problems.notFound(`Order ${orderId}`),
+    });
   }
 
   async create(
@@ -76,22 +94,15 @@ export class OrderService {
       request,
       stage: pinned.workflow.initialStage,
       workflowVersion: pinned.version,
-      now: this.clock(),
+      now: this.changes.now(),
     });
     await this.store.create(
       principal.tenantId,
       order,
-      [{ type: 'order.created', actor: actorOf(principal), data: { order } }],
+      [buildEvent('order.created', actorOf(principal), { order })],
       respond(order),
     );
-    await this.engine.start({
-      tenantId: principal.tenantId,
-      orderId: order.id,
-      workflowVersion: pinned.version,
-      ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
-      attempt: 0,
-      state: executionState(principal.tenantId, order, 1),
-    });
+    await this.changes.start(principal.tenantId, order, 1, 0, pinned);
     return order;
   }
 
@@ -112,28 +123,13 @@ export class OrderService {
     patch: PatchOrderRequest,
     ifMatchVersion: number | undefined,
   ): Promise<Order> {
-    const record = await this.store.get(principal.tenantId, orderId);
-    if (!record) throw problems.notFound(`Order ${orderId}`);
-    const { order } = record;
-    const pinned = await this.pinned(principal.tenantId, order);
-    const stage = pinned.workflow.stages.find((candidate) => candidate.id === order.stage);
-    assertEditable(order, stage?.editable === true, ifMatchVersion);
-    const { order: next, changed } = applyPatch(order, patch, this.clock());
-    if (changed.length === 0) return order;
-    const signal = recheckSignal(principal.tenantId, record, pinned.workflow, next);
-    await this.clientWrite(
+    const { record, change } = await this.changes.run(
       principal.tenantId,
-      record,
-      {
-        order: next,
-        events: [{ type: 'order.updated', actor: actorOf(principal), data: { order: next, changed } }],
-        ...(signal ? { signal } : {}),
-      },
-      ifMatchVersion,
-      false,
+      orderId,
+      (read) => planPatch({ ...read, principal, patch, ifMatchVersion }),
+      clientConflicts(ifMatchVersion, 1),
     );
-    if (signal) await this.deliverSignal(signal);
-    return next;
+    return change?.order ?? record.order;
   }
 
   /**
@@ -150,59 +146,20 @@ export class OrderService {
     request: ItemProgressRequest,
     ifMatchVersion: number | undefined,
   ): Promise<Order> {
-    for (let attempt = 1; ; attempt++) {
-      const record = await this.store.get(principal.tenantId, orderId);
-      if (!record) throw problems.notFound(`Order ${orderId}`);
-      const { order } = record;
-      if (ifMatchVersion !== undefined && ifMatchVersion !== order.version) {
-        throw problems.preconditionFailed(
-          `The order is at version ${order.version}, not ${ifMatchVersion}; fetch it again and retry.`,
-        );
-      }
-      const { workflow } = await this.pinned(principal.tenantId, order);
-      if (stageOf(workflow, order.stage).final) {
-        throw problems.conflict(
-          `The order is in the final stage "${order.stage}"; its lines cannot change.`,
-          {
-            stage: order.stage,
-          },
-        );
-      }
-      const applied = applyProgress(order, line, request, this.clock());
-      if (!applied.changed) return order;
-      const next = applied.order;
-      const signal = recheckSignal(principal.tenantId, record, workflow, next);
-      const data = {
-        order: next,
-        ...(line.kind === 'item' ? { sku: line.sku } : { code: line.code }),
-        status: request.status,
-        ...(applied.quantity !== undefined ? { quantity: applied.quantity } : {}),
-      };
-      const written = await this.clientWrite(
-        principal.tenantId,
-        record,
-        {
-          order: next,
-          events: [{ type: 'order.item_progressed', actor: actorOf(principal), data }],
-          ...(signal ? { signal } : {}),
-        },
-        ifMatchVersion,
-        attempt < PROGRESS_ATTEMPTS,
-      );
-      if (!written) {
-        // A little jitter, so that writers racing on one order do not collide again in step.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-        continue;
-      }
-      if (signal) await this.deliverSignal(signal);
-      return next;
-    }
+    const { record, change } = await this.changes.run(
+      principal.tenantId,
+      orderId,
+      (read) => planProgress({ ...read, principal, line, request, ifMatchVersion }),
+      clientConflicts(ifMatchVersion, PROGRESS_ATTEMPTS, progressBackoff),
+    );
+    return change?.order ?? record.order;
   }
 
   /**
    * Moves the order on a manual transition: one conditional write of the new stage and its
    * events, then the waiting execution is signalled. The signal is stored with the change,
-   * so a signal that cannot be delivered now is delivered later, never lost.
+   * so a signal that cannot be delivered now is delivered later, never lost. Re-planned on
+   * what is there now: another transition makes this one a 409, an action's write does not.
    */
   async transition(
     principal: Principal,
@@ -210,95 +167,19 @@ export class OrderService {
     request: TransitionRequest,
     ifMatchVersion: number | undefined,
   ): Promise<Order> {
-    for (let attempt = 1; ; attempt++) {
-      const record = await this.store.get(principal.tenantId, orderId);
-      if (!record) throw problems.notFound(`Order ${orderId}`);
-      const { workflow } = await this.pinned(principal.tenantId, record.order);
-      const plan = planManualTransition({
-        record,
-        workflow,
-        request,
-        principal,
-        actor: actorOf(principal),
-        ifMatchVersion,
-        now: this.clock(),
-        ...(needsFiles(workflow, record.order, request.to)
-          ? { availableFiles: await this.availableFiles(principal.tenantId, orderId) }
-          : {}),
-      });
-      const signal =
-        record.taskToken && record.taskTokenStage === record.order.stage
-          ? {
-              token: record.taskToken,
-              output: executionState(principal.tenantId, plan.order, record.entry + 1),
-            }
-          : undefined;
-      // An execution that stopped on a failed action cannot be signalled: a new one takes over.
-      const restart = record.halted ? record.attempt + 1 : undefined;
-      const written = await this.clientWrite(
-        principal.tenantId,
-        record,
-        {
-          order: plan.order,
-          events: plan.events,
-          enterStage: true,
-          ...(signal ? { signal } : {}),
-          ...(restart !== undefined ? { attempt: restart } : {}),
-        },
-        ifMatchVersion,
-        attempt < TRANSITION_ATTEMPTS,
-      );
-      // Re-plan on what is there now: another transition makes this one a 409, an action's write does not.
-      if (!written) continue;
-      if (signal) await this.deliverSignal(signal);
-      if (restart !== undefined)
-        await this.startExecution(principal.tenantId, plan.order, record.entry + 1, restart);
-      return plan.order;
-    }
-  }
-
-  /**
-   * Writes a client's change to the order as it was read. A lost race is a 412 when the
-   * client named the version it saw; without one it answers false when the caller may read
-   * again and re-apply, and is a 409 otherwise, so no update is ever silently lost.
-   */
-  private async clientWrite(
-    tenantId: string,
-    record: OrderRecord,
-    change: OrderChange,
-    ifMatchVersion: number | undefined,
-    mayRetry: boolean,
-  ): Promise<boolean> {
-    try {
-      await this.store.update(tenantId, record, change);
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      if (ifMatchVersion !== undefined) {
-        throw problems.preconditionFailed('The order changed meanwhile; fetch it again and retry.');
-      }
-      if (mayRetry) return false;
-      throw problems.conflict(
-        'The order was changed by another request at the same time; fetch it and retry.',
-      );
-    }
-  }
-
-  private async startExecution(
-    tenantId: string,
-    order: Order,
-    entry: number,
-    attempt: number,
-  ): Promise<void> {
-    const pinned = await this.pinned(tenantId, order);
-    await this.engine.start({
-      tenantId,
-      orderId: order.id,
-      workflowVersion: pinned.version,
-      ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
-      attempt,
-      state: executionState(tenantId, order, entry),
-    });
+    const read = await this.changes.read(principal.tenantId, orderId);
+    // Only a transition that requires attachments, of an order without a URL one, asks storage.
+    const availableFiles = needsFiles(read.pinned.workflow, read.record.order, request.to)
+      ? await this.availableFiles(principal.tenantId, orderId)
+      : 0;
+    const { change } = await this.changes.run(
+      principal.tenantId,
+      orderId,
+      (input) => planTransition({ ...input, principal, request, ifMatchVersion, availableFiles }),
+      clientConflicts(ifMatchVersion, TRANSITION_ATTEMPTS),
+      read,
+    );
+    return (change as OrderChange).order;
   }
 
   /**
@@ -306,40 +187,13 @@ export class OrderService {
    * resumes the order at its stage, where actions that already succeeded are skipped.
    */
   async retry(principal: Principal, orderId: string): Promise<Order> {
-    const record = await this.store.get(principal.tenantId, orderId);
-    if (!record) throw problems.notFound(`Order ${orderId}`);
-    if (!record.halted) {
-      throw problems.conflict('Nothing to retry: no action of the current stage has stopped the order.', {
-        actions: record.order.actions,
-      });
-    }
-    const order: Order = {
-      ...record.order,
-      version: record.order.version + 1,
-      actions: { state: 'running', failed: [] },
-      updatedAt: this.clock().toISOString(),
-    };
-    const retried = record.order.actions.failed.map((failure) => failure.id);
-    const actionResults = Object.fromEntries(
-      Object.entries(record.actionResults).filter(([, result]) => result.status === 'succeeded'),
+    const { change } = await this.changes.run(
+      principal.tenantId,
+      orderId,
+      (read) => planRetry({ ...read, principal }),
+      restartConflicts,
     );
-    const attempt = record.attempt + 1;
-    try {
-      await this.store.update(principal.tenantId, record, {
-        order,
-        events: [
-          { type: 'order.actions_retried', actor: actorOf(principal), data: { order, actions: retried } },
-        ],
-        actionResults,
-        attempt,
-        halted: false,
-      });
-    } catch (error) {
-      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
-      throw error;
-    }
-    await this.startExecution(principal.tenantId, order, record.entry, attempt);
-    return order;
+    return (change as OrderChange).order;
   }
 
   /**
@@ -347,77 +201,17 @@ export class OrderService {
    * stage (which must exist there): its execution is replaced by one of the new version.
    */
   async migrate(principal: Principal, orderId: string, toVersion: number): Promise<Order> {
-    const record = await this.store.get(principal.tenantId, orderId);
-    if (!record) throw problems.notFound(`Order ${orderId}`);
-    const { order } = record;
+    const read = await this.changes.read(principal.tenantId, orderId);
     const target = await this.workflows.version(principal.tenantId, toVersion);
     if (!target) throw problems.notFound(`Workflow version ${toVersion}`);
-    const current = await this.pinned(principal.tenantId, order);
-    if (current.workflow.stages.find((stage) => stage.id === order.stage)?.final) {
-      throw problems.conflict(
-        `The order is in the final stage "${order.stage}"; it has nothing left to run.`,
-      );
-    }
-    if (toVersion === order.workflow.version) {
-      throw problems.conflict(`The order already runs on workflow version ${toVersion}.`);
-    }
-    if (!target.workflow.stages.some((stage) => stage.id === order.stage)) {
-      throw problems.conflict(
-        `Workflow version ${toVersion} has no stage "${order.stage}" to move the order into.`,
-        {
-          stage: order.stage,
-        },
-      );
-    }
-    const next: Order = {
-      ...order,
-      version: order.version + 1,
-      workflow: { version: toVersion },
-      updatedAt: this.clock().toISOString(),
-    };
-    const attempt = record.attempt + 1;
-    try {
-      await this.store.update(principal.tenantId, record, {
-        order: next,
-        events: [
-          {
-            type: 'order.migrated',
-            actor: actorOf(principal),
-            data: { order: next, fromVersion: order.workflow.version, toVersion },
-          },
-        ],
-        attempt,
-        halted: false,
-      });
-    } catch (error) {
-      if (error instanceof ConflictError) throw problems.conflict('The order changed meanwhile; retry.');
-      throw error;
-    }
-    await this.engine.stop({
-      tenantId: principal.tenantId,
+    const { change } = await this.changes.run(
+      principal.tenantId,
       orderId,
-      attempt: record.attempt,
-      ...(current.executionTarget ? { executionTarget: current.executionTarget } : {}),
-    });
-    await this.startExecution(principal.tenantId, next, record.entry, attempt);
-    return next;
-  }
-
-  /**
-   * Sends the signal the committed change stored, at once so the order moves on without
-   * delay. Should every attempt fail, the stored signal is sent again from the table's stream
-   * (the events function), so it is still delivered at least once.
-   */
-  private async deliverSignal(signal: PendingSignal): Promise<void> {
-    for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
-      try {
-        await this.engine.signal(signal.token, signal.output);
-        return;
-      } catch (error) {
-        if (attempt === SIGNAL_ATTEMPTS) this.onSignalError(error);
-        else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
+      (input) => planMigrate({ ...input, principal, target }),
+      restartConflicts,
+      read,
+    );
+    return (change as OrderChange).order;
   }
 
   list(
@@ -440,21 +234,4 @@ export class OrderService {
     }
     return page;
   }
-}
-
-/**
- * The re-check owed to an execution waiting in a stage whose auto transitions may now hold:
- * its stored token, with the changed order's state at the same stage and entry. None when the
- * stage has no such transitions (it is never woken) or no wait is parked there right now (a
- * wait that parks later sees the change itself: it parks only at the version it evaluated).
- */
-function recheckSignal(
-  tenantId: string,
-  record: OrderRecord,
-  workflow: Workflow,
-  changed: Order,
-): PendingSignal | undefined {
-  if (!record.taskToken || record.taskTokenStage !== record.order.stage) return undefined;
-  if (!rechecksOnChange(stageOf(workflow, record.order.stage))) return undefined;
-  return { token: record.taskToken, output: executionState(tenantId, changed, record.entry) };
 }

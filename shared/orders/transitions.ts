@@ -1,10 +1,11 @@
 import type { Principal } from '../auth/api-keys.js';
+import { buildEvent, customEvent, type NewEvent } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { ProblemError, problems } from '../problem.js';
 import { conditionView, evaluateCondition } from '../workflow/conditions.js';
 import type { Stage, Workflow } from '../workflow/schema.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
-import type { NewEvent, OrderRecord } from './order-store.js';
+import type { OrderRecord } from './order-store.js';
 import { unmetRequirements } from './requirements.js';
 import type { Actor, Order, ShipmentRequest, TransitionRequest } from './schema.js';
 
@@ -93,17 +94,18 @@ export function enterStage(input: {
     updatedAt: now.toISOString(),
   };
   const events: NewEvent[] = [
-    {
-      type: 'order.stage_changed',
-      actor,
-      data: { order: next, from: order.stage, to, cause, ...(note ? { note } : {}) },
-    },
-    ...stage.emits.map((type) => ({
-      type,
-      actor,
-      data:
-        type === 'order.shipped' ? { order: next, shipment: shipment ?? null } : { order: next, stage: to },
-    })),
+    buildEvent('order.stage_changed', actor, {
+      order: next,
+      from: order.stage,
+      to,
+      cause,
+      ...(note ? { note } : {}),
+    }),
+    ...stage.emits.map((type) =>
+      type === 'order.shipped'
+        ? buildEvent('order.shipped', actor, { order: next, shipment: shipment ?? null })
+        : customEvent(type, actor, { order: next, stage: to }),
+    ),
   ];
   return { order: next, events };
 }

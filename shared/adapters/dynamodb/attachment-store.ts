@@ -9,10 +9,8 @@ import {
 import type { AttachmentStore } from '../../attachments/attachment-store.js';
 import type { FileAttachment } from '../../attachments/schema.js';
 import { ConflictError } from '../../errors.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
-
-const ENTITY = 'attachment';
 
 function attachmentOf(item: Record<string, unknown>): FileAttachment {
   const { pk: _pk, sk: _sk, entity: _entity, tenantId: _tenantId, orderId: _orderId, ...attachment } = item;
@@ -32,7 +30,7 @@ export class DynamoAttachmentStore implements AttachmentStore {
           TableName: this.tableName,
           Item: {
             ...keys.attachment(tenantId, orderId, attachment.id),
-            entity: ENTITY,
+            entity: recordTypes.attachment,
             tenantId,
             orderId,
             ...attachment,

@@ -8,7 +8,7 @@ import {
 import { ConflictError } from '../../errors.js';
 import type { EmailSendKey, NotificationStore } from '../../notifications/notification-store.js';
 import type { NotificationRecipients } from '../../notifications/schema.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 
 function sendKey(key: EmailSendKey) {
@@ -41,7 +41,7 @@ export class DynamoNotificationStore implements NotificationStore {
           TableName: this.tableName,
           Item: {
             ...keys.notificationRecipients(tenantId),
-            entity: 'notificationRecipients',
+            entity: recordTypes.notificationRecipients,
             tenantId,
             recipients,
           },
@@ -56,7 +56,7 @@ export class DynamoNotificationStore implements NotificationStore {
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...sendKey(key), entity: 'emailSend', tenantId: key.tenantId, claimedAt },
+            Item: { ...sendKey(key), entity: recordTypes.emailSend, tenantId: key.tenantId, claimedAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
