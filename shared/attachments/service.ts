@@ -76,7 +76,9 @@ export class AttachmentService {
     const attachment = await this.found(tenantId, orderId, attachmentId);
     const current = await this.refresh(tenantId, orderId, attachment);
     if (current.status !== 'available') {
-      throw problems.conflict(`Attachment ${attachmentId} has not been uploaded yet.`, { status: 'pending' });
+      throw problems.conflict(`Attachment ${attachmentId} has not been uploaded yet.`, {
+        attachmentStatus: 'pending',
+      });
     }
     return this.storage.presignDownload({
       key: attachmentObjectKey(tenantId, orderId, attachmentId),
