@@ -4,22 +4,26 @@ import type { Order } from '../orders/schema.js';
  * The placeholders an `email` action's `subject` and `text` may use (workflow-format.md).
  * Templates are logic-less: `{{name}}` is replaced by a value and nothing else happens.
  */
-export const TEMPLATE_PLACEHOLDERS = [
-  'order.id',
-  'order.stage',
-  'order.customer.name',
-  'order.customer.email',
-  'order.customer.phone',
-  'order.shipping.method',
-  'order.itemCount',
-  'order.totals.grand',
-  'order.totals.items',
-  'order.totals.services',
-  'order.totals.currency',
-  'order.createdAt',
-  'stage.id',
-  'stage.label',
+const ORDER_FIELDS = [
+  'id',
+  'stage',
+  'customer.name',
+  'customer.email',
+  'customer.phone',
+  'shipping.method',
+  'itemCount',
+  'totals.grand',
+  'totals.items',
+  'totals.services',
+  'totals.currency',
+  'createdAt',
 ] as const;
+const STAGE_FIELDS = ['id', 'label'] as const;
+type Placeholder = `order.${(typeof ORDER_FIELDS)[number]}` | `stage.${(typeof STAGE_FIELDS)[number]}`;
+export const TEMPLATE_PLACEHOLDERS: readonly Placeholder[] = [
+  ...ORDER_FIELDS.map((field) => `order.${field}` as const),
+  ...STAGE_FIELDS.map((field) => `stage.${field}` as const),
+];
 /** `order.metadata.<key>` names one metadata value (empty when the order lacks it). */
 const METADATA_PLACEHOLDER = /^order\.metadata\.[A-Za-z0-9_.-]{1,40}$/;
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -57,26 +61,29 @@ function money(minor: number, currency: string): string {
 /** Every placeholder's value for one order entering one stage. */
 export function templateValues(order: Order, stage: { id: string; label: string }): (name: string) => string {
   const { currency } = order.totals;
-  const values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string> = {
-    'order.id': order.id,
-    'order.stage': order.stage,
-    'order.customer.name': order.customer?.name ?? '',
-    'order.customer.email': order.customer?.email ?? '',
-    'order.customer.phone': order.customer?.phone ?? '',
-    'order.shipping.method': order.shipping?.method ?? '',
-    'order.itemCount': String(order.items.length),
-    'order.totals.grand': money(order.totals.grand, currency),
-    'order.totals.items': money(order.totals.items, currency),
-    'order.totals.services': money(order.totals.services, currency),
-    'order.totals.currency': currency,
-    'order.createdAt': order.createdAt,
-    'stage.id': stage.id,
-    'stage.label': stage.label,
+  const orderValues: Record<(typeof ORDER_FIELDS)[number], string> = {
+    id: order.id,
+    stage: order.stage,
+    'customer.name': order.customer?.name ?? '',
+    'customer.email': order.customer?.email ?? '',
+    'customer.phone': order.customer?.phone ?? '',
+    'shipping.method': order.shipping?.method ?? '',
+    itemCount: String(order.items.length),
+    'totals.grand': money(order.totals.grand, currency),
+    'totals.items': money(order.totals.items, currency),
+    'totals.services': money(order.totals.services, currency),
+    'totals.currency': currency,
+    createdAt: order.createdAt,
   };
+  const values = new Map<string, string>([
+    ...Object.entries(orderValues).map(([field, value]) => [`order.${field}`, value] as const),
+    [`stage.id`, stage.id],
+    [`stage.label`, stage.label],
+  ]);
   return (name) =>
     name.startsWith('order.metadata.')
       ? (order.metadata[name.slice('order.metadata.'.length)] ?? '')
-      : (values[name as keyof typeof values] ?? '');
+      : (values.get(name) ?? '');
 }
 
 export function escapeHtml(value: string): string {
