@@ -17,10 +17,10 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import { sampleOrder } from '../local/sample-order.js';
 import { startStack, TABLE_NAME } from '../local/stack.js';
 import { newLocalInvocations } from '../local/webhooks.js';
 import { type CapacityCollector, newCapacityCollector } from '../shared/adapters/dynamodb/client.js';
-import { sampleOrder } from '../test/support/sample-order.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,9 @@
 import type { Actor } from '../orders/schema.js';
 import type { PinnedWorkflow, WorkflowShape, WorkflowSource } from '../orders/workflow-source.js';
 
+/** The built-in default workflow is version 0 of every tenant until it publishes its own. */
+export const BUILT_IN_VERSION = 0;
+
 /** One immutable published workflow version. */
 export interface WorkflowVersion<W extends WorkflowShape = WorkflowShape> extends PinnedWorkflow<W> {
   /** The document as it was uploaded. */

@@ -72,4 +72,4 @@ export function useStack(options: StackOptions = {}): TestStack {
   return handle;
 }
 
-export { sampleOrder } from './sample-order.js';
+export { sampleOrder } from '../../local/sample-order.js';

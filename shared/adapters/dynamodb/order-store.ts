@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { NewEvent } from '../../events/catalog.js';
 import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
+import { numberedEvents } from '../../orders/history.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
@@ -20,7 +21,7 @@ import type { Order, OrderEvent } from '../../orders/schema.js';
 import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../table.js';
 import { orderItem, orderRecordOf } from '../../table-records.js';
 import { storeCall } from './client.js';
-import { eventItem, eventOf, numberedEvents } from './history-events.js';
+import { eventItem, eventOf } from './history-events.js';
 import { pack } from './packing.js';
 
 type TransactItem = NonNullable<

@@ -6,11 +6,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
 import { keys, recordTypes } from '../../table.js';
-import type { WorkflowStore, WorkflowVersion } from '../../workflow/workflow-store.js';
+import { BUILT_IN_VERSION, type WorkflowStore, type WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
-
-/** The built-in default workflow is version 0 of every tenant until it publishes its own. */
-export const BUILT_IN_VERSION = 0;
 
 function fromItem<W extends WorkflowShape>(item: Record<string, unknown>): WorkflowVersion<W> {
   return {

@@ -2,6 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventsHandler } from '../../../functions/events/handler.js';
+import { sampleOrder } from '../../../local/sample-order.js';
 import { newOrder } from '../../../shared/orders/order.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
 import { executionState } from '../../../shared/orders/transitions.js';
@@ -10,7 +11,6 @@ import type {
   SubscriptionsOfBatch,
   WebhookFanOut,
 } from '../../../shared/webhooks/fan-out.js';
-import { sampleOrder } from '../../support/sample-order.js';
 
 const context = { functionName: 'orderflow-events', awsRequestId: 'req-1' } as Context;
 const arn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow/stream/2026-11-26T10:00:00.000';

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
-import { ensureTable } from '../../../shared/adapters/dynamodb/create-table.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoWebhookStore } from '../../../shared/adapters/dynamodb/webhook-store.js';
 import { AesGcmSecretBox } from '../../../shared/adapters/node/aes-gcm-secret-box.js';
 import { keys } from '../../../shared/table.js';
@@ -13,9 +9,10 @@ import { DeliveryWorker } from '../../../shared/webhooks/delivery-worker.js';
 import { WebhookFanOut } from '../../../shared/webhooks/fan-out.js';
 import { WebhookService } from '../../../shared/webhooks/subscriptions.js';
 import type { HostLookup } from '../../../shared/webhooks/url-safety.js';
+import { useDynamoTable } from '../../support/dynamodb-table.js';
 
 const tableName = 'orderflow';
-let dynamo: DynamoDbLocal;
+const table = useDynamoTable(tableName);
 let store: DynamoWebhookStore;
 const secretBox = new AesGcmSecretBox(randomBytes(32));
 
@@ -37,23 +34,8 @@ const resolvesTo =
 
 const publicAddress = resolvesTo('93.184.216.34');
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal({});
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, tableName);
-  raw.destroy();
-  store = new DynamoWebhookStore(
-    createDocumentClient({ tableName, endpoint: dynamo.endpoint, region: 'local' }),
-    tableName,
-  );
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
+beforeAll(() => {
+  store = new DynamoWebhookStore(table.documents, tableName);
 });
 
 let tenantCount = 0;
@@ -72,8 +54,7 @@ async function subscribedTenant(url = 'https://hooks.example.com/orders') {
     sequence: 1,
     timestamp: '2026-11-26T10:00:00.000Z',
   };
-  const documents = createDocumentClient({ tableName, endpoint: dynamo.endpoint, region: 'local' });
-  await documents.send(
+  await table.documents.send(
     new PutCommand({
       TableName: tableName,
       Item: {

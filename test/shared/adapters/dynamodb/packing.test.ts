@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleOrder } from '../../../../local/sample-order.js';
 import { pack, unpack } from '../../../../shared/adapters/dynamodb/packing.js';
-import { sampleOrder } from '../../../support/sample-order.js';
 
 describe('packing bulky JSON into one binary attribute', () => {
   it('gives back exactly the JSON value it packed', () => {

@@ -1,0 +1,40 @@
+import type { ExecutionStart, WorkflowEngine } from '../../orders/workflow-engine.js';
+import { executionName } from '../../orders/workflow-engine.js';
+import type { ExecutionState } from '../../workflow/task-payloads.js';
+
+/**
+ * An engine that keeps what it was asked in memory and runs nothing: for unit tests of what
+ * the domain asks of the engine (the local ASL engine runs the compiled definitions).
+ * Starting an (order, attempt) twice is a no-op, as the port requires.
+ */
+export class MemoryWorkflowEngine implements WorkflowEngine {
+  readonly deployed: { tenantId: string; workflowVersion: number; asl: string }[] = [];
+  readonly started = new Map<string, ExecutionStart>();
+  readonly stopped: Omit<ExecutionStart, 'state' | 'workflowVersion'>[] = [];
+  readonly signals: { token: string; output: ExecutionState }[] = [];
+  /** Makes the next signals fail, as an unreachable engine would. */
+  failSignals = false;
+
+  async deploy(
+    tenantId: string,
+    workflowVersion: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    this.deployed.push({ tenantId, workflowVersion, asl });
+    return { executionTarget: `memory:${tenantId}:${workflowVersion}` };
+  }
+
+  async start(execution: ExecutionStart): Promise<void> {
+    const name = `${execution.tenantId}/${executionName(execution.orderId, execution.attempt)}`;
+    if (!this.started.has(name)) this.started.set(name, structuredClone(execution));
+  }
+
+  async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
+    this.stopped.push(execution);
+  }
+
+  async signal(token: string, output: ExecutionState): Promise<void> {
+    if (this.failSignals) throw new Error('The workflow engine is unreachable.');
+    this.signals.push({ token, output: structuredClone(output) });
+  }
+}
