@@ -56,7 +56,7 @@ export const recordTypes = {
 
 /**
  * The order item's attributes beside the order itself. The compiled wait state writes the
- * token ones and reads `stage` and `order.version` (shared/workflow/compile.ts), so their
+ * token ones and reads `stage` and the order's `version` (shared/workflow/compile.ts), so their
  * names are part of the contract between the table and the state machines.
  */
 export const orderAttributes = {
