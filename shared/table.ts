@@ -107,6 +107,8 @@ export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
   apiKeyByHash: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  /** Never written: `/health` reads it to learn whether the table answers. */
+  healthProbe: { pk: 'HEALTH', sk: 'PROBE' },
   workflowVersion: (tenantId: string, version: number) => ({
     pk: `T#${tenantId}#WF`,
     sk: `V#${String(version).padStart(6, '0')}`,

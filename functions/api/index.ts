@@ -30,6 +30,9 @@ export const handler = createApiHandler(
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
+    // One request per instance at a time: laying out in process stalls no one else, and the
+    // diagram limits bound how long it takes.
+    svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },
     attachmentStorage: new S3ObjectStorage(attachmentsS3Client(), env('ATTACHMENTS_BUCKET')),
   }),
 );

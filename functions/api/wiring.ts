@@ -3,6 +3,7 @@ import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
 import { DynamoAttachmentStore } from '../../shared/adapters/dynamodb/attachment-store.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
 import { DynamoNotificationStore } from '../../shared/adapters/dynamodb/notification-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
@@ -22,6 +23,7 @@ import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
 import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
@@ -38,6 +40,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** How diagrams are laid out: off the event loop where one process serves everyone. */
+  svgRenderer: SvgRenderer;
   /** Where attachment files are uploaded to and downloaded from (S3, or the local S3 server). */
   attachmentStorage: ObjectStorage;
 }
@@ -92,6 +96,8 @@ export function wireApi(config: ApiConfig): ApiDeps {
       clock,
     ),
     ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+    dependencies: new DynamoDependencyProbe(client, config.tableName),
+    svgRenderer: config.svgRenderer,
   };
 }
 

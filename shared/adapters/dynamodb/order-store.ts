@@ -218,6 +218,8 @@ export class DynamoOrderStore implements OrderStore {
     // Sort keys are `<createdAt>#<id>`: '#' sorts before digits, '~' after everything used.
     const lower = query.createdAfter ? `${new Date(query.createdAfter).toISOString()}~` : undefined;
     const upper = query.createdBefore ? `${new Date(query.createdBefore).toISOString()}#` : undefined;
+    // Both bounds are exclusive: the same instant twice is an empty range, not a bad query.
+    if (lower && upper && lower > upper) return { orders: [] };
     if (lower || upper) names['#sk'] = skField;
     if (lower && upper) {
       keyCondition += ' AND #sk BETWEEN :lower AND :upper';
