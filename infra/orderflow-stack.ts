@@ -6,8 +6,10 @@ import type { Construct } from 'constructs';
 import { ENTITY_ATTRIBUTE, streamFilters } from '../shared/table.js';
 import { LONGEST_STEP_SECONDS } from '../shared/workflow/schema.js';
 import { OrderflowApi } from './constructs/api.js';
+import { Attachments } from './constructs/attachments.js';
 import { OrdersData } from './constructs/data.js';
 import { DELIVERY_FUNCTION_TIMEOUT, WebhookDelivery } from './constructs/delivery.js';
+import { Email } from './constructs/email.js';
 import { OrderflowFunction } from './constructs/function.js';
 import { Observability } from './constructs/observability.js';
 import { ApiSecrets } from './constructs/secrets.js';
@@ -64,6 +66,8 @@ export class OrderflowStack extends Stack {
   readonly workflows: Workflows;
   readonly api: OrderflowApi;
   readonly observability: Observability;
+  readonly attachments: Attachments;
+  readonly email: Email;
 
   constructor(scope: Construct, id: string, props: OrderflowStackProps) {
     super(scope, id, props);
@@ -71,6 +75,8 @@ export class OrderflowStack extends Stack {
     this.secrets = new ApiSecrets(this, 'Secrets');
     this.delivery = new WebhookDelivery(this, 'WebhookDelivery');
     this.observability = new Observability(this, 'Observability');
+    this.attachments = new Attachments(this, 'Attachments', { retain: props.deletionProtection });
+    this.email = new Email(this, 'Email');
     const tableName = this.data.table.tableName;
     const deliveryQueues = {
       DELIVERY_QUEUE_URL: this.delivery.queue.queueUrl,
@@ -90,10 +96,12 @@ export class OrderflowStack extends Stack {
         CURSOR_SECRET_ARN: this.secrets.cursorSecret.secretArn,
         ACTION_SIGNING_KEY_SECRET_ARN: this.secrets.actionSigningKey.secretArn,
         WEBHOOK_SECRETS_KEY_ID: this.delivery.secretsKey.keyArn,
+        ATTACHMENTS_BUCKET: this.attachments.bucket.bucketName,
         ...deliveryQueues,
       },
     });
     this.data.grantItemReadWrite(this.apiFunction.function);
+    this.attachments.grantApi(this.apiFunction.function);
     this.secrets.grantRead(this.apiFunction.function);
     // It seals a new subscription's signing secret and queues deliveries; it never opens a secret.
     this.delivery.grantSecretEncryption(this.apiFunction.function);
@@ -180,9 +188,11 @@ export class OrderflowStack extends Stack {
       environment: {
         TABLE_NAME: tableName,
         ACTION_SIGNING_KEY_SECRET_ARN: this.secrets.actionSigningKey.secretArn,
+        ...this.email.environment(),
       },
     });
     this.data.grantItemReadWrite(this.workflowTaskFunction.function);
+    this.email.grantSend(this.workflowTaskFunction.function);
     this.secrets.actionSigningKey.grantRead(this.workflowTaskFunction.function);
     this.workflows = new Workflows(this, 'Workflows', {
       table: this.data.table,
@@ -209,6 +219,9 @@ export class OrderflowStack extends Stack {
       handler: this.apiFunction.function,
       authorizer: this.authorizerFunction.function,
     });
+
+    // The console is served by the API itself (GET /console), so its origin is the API's.
+    this.attachments.allowBrowserOrigin(this.api.httpApi.apiEndpoint);
 
     this.observability.monitorApi(this.api.httpApi);
     this.observability.monitorFunction('Api', this.apiFunction.function);

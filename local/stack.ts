@@ -29,6 +29,7 @@ import { createLocalApiGateway } from './api-gateway.js';
 import { BuiltConsoleAssets } from './console-assets.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
+import { type LocalFilesAndMail, startLocalFilesAndMail } from './files-and-mail.js';
 import { resumeLater, resumeOrders } from './resume.js';
 import { type LocalInvocations, startLocalWebhooks } from './webhooks.js';
 
@@ -64,6 +65,9 @@ export interface StackOptions {
   strandedResumeDelayMs?: number;
   /** DynamoDB Local's port (default: a free one); fixed, so `restartDatabase()` comes back where the clients look. */
   dynamoPort?: number;
+  /** The local S3 and SES servers' ports (default: free ones). */
+  s3Port?: number;
+  sesPort?: number;
 }
 
 export interface RunningStack {
@@ -77,6 +81,8 @@ export interface RunningStack {
   deps: ApiDeps;
   /** Runs every order's compiled workflow; exposed so tests and benchmarks can read its counts. */
   engine: LocalWorkflowEngine;
+  /** The local S3 server (attachments) and SES server (sent mail). */
+  filesAndMail: LocalFilesAndMail;
   /** Starts DynamoDB Local again on the same port and data folder (after `dynamo.stop()`). */
   restartDatabase(): Promise<void>;
   stop(): Promise<void>;
@@ -128,11 +134,27 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     await ensureTable(rawClient, TABLE_NAME);
     rawClient.destroy();
 
+    // --- Attachments and email: the local S3 and SES servers, stopped with the stack ---
+    const filesAndMail = await startLocalFilesAndMail({
+      dataDir,
+      ...(options.s3Port ? { s3Port: options.s3Port } : {}),
+      ...(options.sesPort ? { sesPort: options.sesPort } : {}),
+    });
+    stoppers.push(() => filesAndMail.stop());
+    log(`local S3 at ${filesAndMail.s3.endpoint} (files in ${filesAndMail.s3.directory})`);
+    log(`local SES at ${filesAndMail.ses.endpoint} (sent mail listed there)`);
+    // --- end of attachments and email ---
+
     const documents = createDocumentClient(config);
     const adminKey = options.adminKey ?? secret();
     const allowLocal = options.allowLocalWebhooks === true;
     const actionSigningKey = persistentSecret(dataDir, 'action-signing.key');
-    const tasks = wireTasks({ ...config, actionSigningKey, allowLocalUrls: allowLocal });
+    const tasks = wireTasks({
+      ...config,
+      actionSigningKey,
+      allowLocalUrls: allowLocal,
+      mailer: filesAndMail.mailer,
+    });
     const workflowTargets = { tableName: TABLE_NAME, taskFunctionArn: LOCAL_TASK_FUNCTION_ARN };
     const engineClient = new DynamoDBClient({
       ...config,
@@ -203,6 +225,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       // Kept with the data, so the secrets tenants verify http actions with survive a restart.
       actionSigningKey,
       svgRenderer: new WorkerSvgRenderer(),
+      attachmentStorage: filesAndMail.attachmentStorage,
     });
     workflows = deps.workflows;
     const demoApiKey = await ensureDemoTenant(
@@ -236,6 +259,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       dynamo,
       deps,
       engine,
+      filesAndMail,
       async restartDatabase() {
         const dynamoPort = dynamo.port;
         await dynamo.stop();

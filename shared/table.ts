@@ -50,6 +50,9 @@ export const recordTypes = {
   laborTask: 'laborTask',
   orderChange: 'orderChange',
   streamCheckpoint: 'streamCheckpoint',
+  attachment: 'attachment',
+  notificationRecipients: 'notificationRecipients',
+  emailSend: 'emailSend',
 } as const;
 
 /**
@@ -169,6 +172,19 @@ export const keys = {
     sk: `CHG#${changeId}`,
   }),
   orderChangePrefix: 'CHG#',
+  /** An order's uploaded files (their objects live in the attachments bucket). */
+  attachment: (tenantId: string, orderId: string, attachmentId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `ATT#${attachmentId}`,
+  }),
+  attachmentPrefix: 'ATT#',
+  /** Who the tenant's `email` actions reach for each `role:<role>` recipient. */
+  notificationRecipients: (tenantId: string) => ({ pk: `T#${tenantId}#NOTIFY`, sk: 'RECIPIENTS' }),
+  /** Claimed before an `email` action sends, so a retried Task never sends it twice. */
+  emailSend: (tenantId: string, orderId: string, entry: number, actionId: string) => ({
+    pk: `T#${tenantId}#O#${orderId}`,
+    sk: `EMAIL#${String(entry).padStart(10, '0')}#${actionId}`,
+  }),
 } as const;
 
 /**

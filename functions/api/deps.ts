@@ -2,6 +2,7 @@ import type { InventoryService } from '../../shared/actions/inventory.js';
 import type { LaborTaskStore } from '../../shared/actions/labor-task-store.js';
 import type { PurchaseOrderStore } from '../../shared/actions/purchase-order-store.js';
 import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
+import type { AttachmentService } from '../../shared/attachments/service.js';
 import type { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { ChangeService } from '../../shared/changes/service.js';
@@ -9,6 +10,7 @@ import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
 import type { DependencyProbe } from '../../shared/http/health.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
+import type { NotificationStore } from '../../shared/notifications/notification-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
@@ -20,6 +22,10 @@ export interface ApiDeps {
   orders: OrderService;
   /** Changes proposed after confirmation, applied or rejected by an approver. */
   changes: ChangeService;
+  /** Files uploaded to object storage for an order. */
+  attachments: AttachmentService;
+  /** Who `email` actions' `role:<role>` recipients reach. */
+  notifications: NotificationStore;
   workflows: WorkflowService;
   tenants: TenantService;
   authenticator: ApiKeyAuthenticator;

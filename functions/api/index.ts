@@ -2,6 +2,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
+import { attachmentsS3Client } from '../../shared/adapters/aws/s3-client.js';
+import { S3ObjectStorage } from '../../shared/adapters/aws/s3-object-storage.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
 import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { FileConsoleAssets } from '../../shared/adapters/node/file-console-assets.js';
@@ -34,5 +36,6 @@ export const handler = createApiHandler(
     // One request per instance at a time: laying out in process stalls no one else, and the
     // diagram limits bound how long it takes.
     svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },
+    attachmentStorage: new S3ObjectStorage(attachmentsS3Client(), env('ATTACHMENTS_BUCKET')),
   }),
 );

@@ -1,19 +1,24 @@
 import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
+import { DynamoAttachmentStore } from '../../shared/adapters/dynamodb/attachment-store.js';
 import { DynamoChangeStore } from '../../shared/adapters/dynamodb/change-store.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
+import { DynamoNotificationStore } from '../../shared/adapters/dynamodb/notification-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
+import type { ObjectStorage } from '../../shared/attachments/object-storage.js';
+import { AttachmentService, attachmentOrdersOf } from '../../shared/attachments/service.js';
 import { ApiKeyAuthenticator, KeyUseRecorder } from '../../shared/auth/api-keys.js';
 import { TenantService } from '../../shared/auth/tenants.js';
 import { ChangeService } from '../../shared/changes/service.js';
 import type { ConsoleAssets } from '../../shared/console/console-assets.js';
 import { CursorCodec } from '../../shared/http/cursor.js';
+import type { Order } from '../../shared/orders/schema.js';
 import { OrderService } from '../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../shared/orders/workflow-engine.js';
 import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
@@ -42,6 +47,8 @@ export interface ApiConfig extends DynamoConfig {
   consoleAssets: ConsoleAssets;
   /** How diagrams are laid out: off the event loop where one process serves everyone. */
   svgRenderer: SvgRenderer;
+  /** Where attachment files are uploaded to and downloaded from (S3, or the local S3 server). */
+  attachmentStorage: ObjectStorage;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -52,8 +59,27 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
   const orderStore = new DynamoOrderStore(client, config.tableName);
   const actionStores = dynamoActionStores(client, config.tableName);
+  const attachments: AttachmentService = new AttachmentService(
+    new DynamoAttachmentStore(client, config.tableName),
+    config.attachmentStorage,
+    attachmentOrdersOf(
+      { get: (tenantId, orderId): Promise<Order> => orders.get(tenantId, orderId) },
+      workflows,
+    ),
+    clock,
+  );
+  const orders: OrderService = new OrderService(
+    orderStore,
+    workflows,
+    config.engine,
+    clock,
+    undefined,
+    (tenantId, orderId) => attachments.availableCount(tenantId, orderId),
+  );
   return {
-    orders: new OrderService(orderStore, workflows, config.engine, clock),
+    orders,
+    attachments,
+    notifications: new DynamoNotificationStore(client, config.tableName),
     changes: new ChangeService(
       orderStore,
       new DynamoChangeStore(client, config.tableName),

@@ -1,5 +1,6 @@
 import type { ActionContext, ActionOutcome, ActionRunner } from '../orders/actions.js';
 import type { HostLookup } from '../webhooks/url-safety.js';
+import { type EmailActionDeps, sendEmailAction } from './email.js';
 import { callHttpAction } from './http.js';
 import { releaseInventory, reserveInventory } from './inventory.js';
 import type { InventoryStore } from './inventory-store.js';
@@ -18,6 +19,8 @@ export interface BuiltInActionRunnerOptions {
   signing: ActionSigningSecrets;
   /** Lets `http` actions call http://127.0.0.1 (local stack only). */
   allowLocal: boolean;
+  /** Where `email` actions find recipients, record their sends and send; a runtime without it refuses them. */
+  email?: EmailActionDeps;
   /** Replaces DNS for `http` actions (tests). */
   lookup?: HostLookup;
 }
@@ -45,6 +48,9 @@ export class BuiltInActionRunner implements ActionRunner {
         return callHttpAction(this.options, context);
       case 'notify':
         return notify(context);
+      case 'email':
+        if (!this.options.email) throw new Error('This runtime has no mail service for email actions.');
+        return sendEmailAction(this.options.email, context);
     }
   }
 }

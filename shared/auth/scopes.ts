@@ -10,6 +10,7 @@ export const SCOPES = [
   'workflow:read',
   'workflow:write',
   'webhooks:manage',
+  'notifications:manage',
   'keys:manage',
 ] as const;
 

@@ -6,6 +6,7 @@ import {
   PurchaseOrder,
   SetInventoryRequest,
 } from '../actions/schema.js';
+import { CreateAttachmentRequest, CreatedAttachment, FileAttachment } from '../attachments/schema.js';
 import {
   ApiKeySummary,
   CreateTenantRequest,
@@ -15,6 +16,7 @@ import {
 } from '../auth/schema.js';
 import type { Scope } from '../auth/scopes.js';
 import { ProposeChangeRequest, ProposedChange, RejectChangeRequest } from '../changes/schema.js';
+import { NotificationRecipients } from '../notifications/schema.js';
 import {
   CreateOrderRequest,
   ItemProgressRequest,
@@ -504,6 +506,63 @@ export const routes = [
     scope: 'webhooks:manage',
     summary: "The secret that signs this tenant's http action requests, to verify them (Standard Webhooks).",
     success: { status: 200, schema: ActionSigningSecret },
+  },
+  // Attachment files (uploaded to object storage with a presigned URL) and email recipients.
+  {
+    operationId: 'createAttachment',
+    method: 'POST',
+    path: '/v1/orders/{id}/attachments',
+    auth: 'tenant',
+    scope: 'orders:write',
+    summary: 'Declare a file (name, kind, content type, size) and get a presigned URL to PUT it to.',
+    body: CreateAttachmentRequest,
+    success: { status: 201, schema: CreatedAttachment },
+  },
+  {
+    operationId: 'listAttachments',
+    method: 'GET',
+    path: '/v1/orders/{id}/attachments',
+    auth: 'tenant',
+    scope: 'orders:read',
+    summary: "The order's files; `available` once storage holds the object with the declared size and type.",
+    success: { status: 200, schema: page(FileAttachment) },
+  },
+  {
+    operationId: 'getAttachmentContent',
+    method: 'GET',
+    path: '/v1/orders/{id}/attachments/{attachmentId}/content',
+    auth: 'tenant',
+    scope: 'orders:read',
+    summary: 'Redirect (303) to a short-lived download URL for an available file.',
+    success: { status: 303 },
+  },
+  {
+    operationId: 'deleteAttachment',
+    method: 'DELETE',
+    path: '/v1/orders/{id}/attachments/{attachmentId}',
+    auth: 'tenant',
+    scope: 'orders:write',
+    summary: 'Remove a file while the order is in an editable stage.',
+    success: { status: 204 },
+  },
+  {
+    operationId: 'setNotificationRecipients',
+    method: 'PUT',
+    path: '/v1/notifications/recipients',
+    auth: 'tenant',
+    scope: 'notifications:manage',
+    summary: 'Replace the addresses each role reaches when an email action names "role:<role>".',
+    body: NotificationRecipients,
+    success: { status: 200, schema: NotificationRecipients },
+  },
+  {
+    operationId: 'getNotificationRecipients',
+    method: 'GET',
+    path: '/v1/notifications/recipients',
+    auth: 'tenant',
+    scope: 'notifications:manage',
+    summary: 'The addresses each role reaches when an email action names "role:<role>".',
+    success: { status: 200, schema: NotificationRecipients },
   },
 ] as const satisfies readonly RouteDefinition[];
 

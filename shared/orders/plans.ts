@@ -101,7 +101,7 @@ export function planProgress(
  * (when the execution stopped on a failed action and cannot be signalled) a new execution.
  */
 export function planTransition(
-  input: PlanInput & ClientRequest & { request: TransitionRequest },
+  input: PlanInput & ClientRequest & { request: TransitionRequest; availableFiles?: number },
 ): PlannedChange {
   const { record, pinned, principal } = input;
   const plan = planManualTransition({
@@ -112,6 +112,7 @@ export function planTransition(
     actor: actorOf(principal),
     ifMatchVersion: input.ifMatchVersion,
     now: input.now,
+    ...(input.availableFiles !== undefined ? { availableFiles: input.availableFiles } : {}),
   });
   const signal =
     record.taskToken && record.taskTokenStage === record.order.stage

@@ -14,7 +14,7 @@ export type RequirementName =
 
 const checks: Record<
   RequirementName,
-  (order: Order, shipment: ShipmentRequest | undefined) => string | undefined
+  (order: Order, shipment: ShipmentRequest | undefined, availableFiles: number) => string | undefined
 > = {
   items: (order) => (order.items.length > 0 ? undefined : 'The order has no items.'),
   customer: (order) =>
@@ -38,7 +38,10 @@ const checks: Record<
     if (!pickup && !shipment.trackingNumber) return 'The shipment needs a tracking number.';
     return undefined;
   },
-  attachments: (order) => (order.attachments.length > 0 ? undefined : 'The order has no attachments.'),
+  attachments: (order, _shipment, availableFiles) =>
+    order.attachments.length + availableFiles > 0
+      ? undefined
+      : 'The order has no attachments (a URL, or an uploaded file that is available).',
   itemsReady: (order) => {
     const pending = [
       ...order.items.filter((item) => !isLineReady(item)).map((item) => item.sku),
@@ -48,14 +51,18 @@ const checks: Record<
   },
 };
 
-/** Every requirement the order (with the request's shipment) does not meet, one problem each. */
+/**
+ * Every requirement the order (with the request's shipment) does not meet, one problem each.
+ * `availableFiles` counts the order's uploaded files that are in storage as declared.
+ */
 export function unmetRequirements(
   order: Order,
   names: readonly RequirementName[],
   shipment: ShipmentRequest | undefined,
+  availableFiles = 0,
 ): ProblemDetail[] {
   return names.flatMap((name) => {
-    const message = checks[name](order, shipment);
+    const message = checks[name](order, shipment, availableFiles);
     return message ? [{ path: `/requires/${name}`, message }] : [];
   });
 }

@@ -53,6 +53,12 @@ function clientConflicts(
   };
 }
 
+function needsFiles(workflow: Workflow, order: Order, to: string): boolean {
+  if (order.attachments.length > 0) return false;
+  const stage = workflow.stages.find((candidate) => candidate.id === order.stage);
+  return stage?.transitions.some((t) => t.to === to && t.requires?.includes('attachments')) === true;
+}
+
 /** Operations that restart the order's execution are not re-planned: the client decides again. */
 const restartConflicts: ConflictPolicy = {
   attempts: 1,
@@ -69,6 +75,8 @@ export class OrderService {
     engine: WorkflowEngine,
     clock: () => Date = () => new Date(),
     onSignalError: (error: unknown) => void = () => undefined,
+    /** How many of an order's uploaded files are available (attachments/service.ts). */
+    private readonly availableFiles: (tenantId: string, orderId: string) => Promise<number> = async () => 0,
   ) {
     this.changes = new OrderChangeRunner(store, workflows, {
       engine,
@@ -161,11 +169,17 @@ export class OrderService {
     request: TransitionRequest,
     ifMatchVersion: number | undefined,
   ): Promise<Order> {
+    const read = await this.changes.read(principal.tenantId, orderId);
+    // Only a transition that requires attachments, of an order without a URL one, asks storage.
+    const availableFiles = needsFiles(read.pinned.workflow, read.record.order, request.to)
+      ? await this.availableFiles(principal.tenantId, orderId)
+      : 0;
     const { change } = await this.changes.run(
       principal.tenantId,
       orderId,
-      (read) => planTransition({ ...read, principal, request, ifMatchVersion }),
+      (input) => planTransition({ ...input, principal, request, ifMatchVersion, availableFiles }),
       clientConflicts(ifMatchVersion, TRANSITION_ATTEMPTS),
+      read,
     );
     return (change as OrderChange).order;
   }

@@ -124,6 +124,8 @@ export function planManualTransition(input: {
   actor: Actor;
   ifMatchVersion: number | undefined;
   now: Date;
+  /** The order's uploaded files available in storage (the `attachments` requirement counts them). */
+  availableFiles?: number;
 }): { order: Order; events: NewEvent[] } {
   const { record, workflow, request, principal, now } = input;
   const { order } = record;
@@ -146,7 +148,7 @@ export function planManualTransition(input: {
       `Moving to "${request.to}" needs one of the roles ${transition.roles.join(', ')}; this key has "${principal.role}".`,
     );
   }
-  const unmet = unmetRequirements(order, transition.requires ?? [], request.shipment);
+  const unmet = unmetRequirements(order, transition.requires ?? [], request.shipment, input.availableFiles);
   if (transition.when && !evaluateCondition(transition.when, conditionView(order))) {
     unmet.push({ path: '/when', message: "The transition's condition does not hold for this order." });
   }

@@ -5,8 +5,9 @@
  * reaches a final stage, ...) live in validate.ts, which reports them all at once.
  */
 import * as z from 'zod';
-import { Role } from '../auth/role.js';
+import { ROLE_PATTERN, Role } from '../auth/role.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
+import { templateProblems } from '../notifications/templates.js';
 import { conditionFieldType, parseMatchesPattern } from './condition-language.js';
 import { parseDuration } from './duration.js';
 
@@ -197,6 +198,39 @@ const actionCommon = {
 /** Webhook-style endpoints must be https; validate.ts may allow local http for the local stack. */
 const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'url must be an absolute http(s) URL' }).max(2048);
 
+/** An `email` recipient: an address, `customer` (the order's customer), or `role:<role>`. */
+const emailRecipientSchema = z
+  .string()
+  .max(254)
+  .check((ctx) => {
+    const value = ctx.value;
+    if (value === 'customer') return;
+    if (value.startsWith('role:')) {
+      if (!ROLE_PATTERN.test(value.slice('role:'.length))) {
+        ctx.issues.push({ code: 'custom', message: `a role matches ${ROLE_PATTERN.source}`, input: value });
+      }
+      return;
+    }
+    if (!z.email().safeParse(value).success) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'a recipient is an email address, "customer" or "role:<role>"',
+        input: value,
+      });
+    }
+  });
+
+/** A logic-less email template: every placeholder must be one the docs list. */
+const emailTemplateSchema = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .check((ctx) => {
+      for (const message of templateProblems(ctx.value))
+        ctx.issues.push({ code: 'custom', message, input: ctx.value });
+    });
+
 export const actionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('inventory.reserve'), ...actionCommon }),
   z.strictObject({ type: z.literal('inventory.release'), ...actionCommon }),
@@ -225,6 +259,13 @@ export const actionSchema = z.discriminatedUnion('type', [
     event: z
       .string()
       .regex(EVENT_TYPE_PATTERN, { error: `an event type matches ${EVENT_TYPE_PATTERN.source}` }),
+  }),
+  z.strictObject({
+    type: z.literal('email'),
+    ...actionCommon,
+    to: z.array(emailRecipientSchema).min(1).max(20),
+    subject: emailTemplateSchema(200),
+    text: emailTemplateSchema(10_000),
   }),
   // A pause is not a side effect: nothing to retry and nothing that can fail.
   z.strictObject({ type: z.literal('wait'), id: actionCommon.id, duration: durationSchema }),

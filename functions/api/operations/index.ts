@@ -3,14 +3,18 @@ import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
 import { applyOrderChange } from './apply-order-change.js';
 import { createApiKey } from './create-api-key.js';
+import { createAttachment } from './create-attachment.js';
 import { createOrder } from './create-order.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
+import { deleteAttachment } from './delete-attachment.js';
 import { deleteWebhook } from './delete-webhook.js';
 import { drawWorkflowDiagram } from './draw-workflow-diagram.js';
 import { getActionSigningSecret } from './get-action-signing-secret.js';
+import { getAttachmentContent } from './get-attachment-content.js';
 import { getConsole, getConsoleAsset } from './get-console.js';
 import { getInventory } from './get-inventory.js';
+import { getNotificationRecipients } from './get-notification-recipients.js';
 import { getOrder } from './get-order.js';
 import { getWorkflow } from './get-workflow.js';
 import { getWorkflowDiagram } from './get-workflow-diagram.js';
@@ -19,6 +23,7 @@ import { getWorkflowVersion } from './get-workflow-version.js';
 import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listApiKeys } from './list-api-keys.js';
+import { listAttachments } from './list-attachments.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
@@ -41,6 +46,7 @@ import { retryOrderActions } from './retry-order-actions.js';
 import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
+import { setNotificationRecipients } from './set-notification-recipients.js';
 import { simulateWorkflow } from './simulate-workflow.js';
 import { transitionOrder } from './transition-order.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -96,4 +102,10 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listOrderChanges,
   applyOrderChange,
   rejectOrderChange,
+  createAttachment,
+  listAttachments,
+  getAttachmentContent,
+  deleteAttachment,
+  setNotificationRecipients,
+  getNotificationRecipients,
 };
