@@ -15,8 +15,9 @@ import type { Actor, CreateOrderRequest, Order } from '../orders/schema.js';
 import { enterStage, executionState } from '../orders/transitions.js';
 import { apiCallUsd, MODEL_CAPACITY, PRICES, taskInvocationUsd } from '../pricing.js';
 import { ProblemError } from '../problem.js';
-import { compileWorkflow } from '../workflow/compile.js';
+import { compileWorkflow, WAIT_FOR_TRANSITION_RESOURCE } from '../workflow/compile.js';
 import { durationSeconds } from '../workflow/duration.js';
+import { DYNAMODB_AWS_SDK } from '../workflow/integrations.js';
 import type { Workflow } from '../workflow/schema.js';
 import {
   type ExecutionState,
@@ -47,7 +48,6 @@ const TARGETS = {
   tableName: 'orderflow-simulation',
   taskFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:orderflow-simulation',
 };
-const WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken';
 const SYSTEM: Actor = { type: 'system' };
 
 type Cause = SimulationResult['path'][number]['cause'];
@@ -167,7 +167,10 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
       const version = values[':version']?.N;
       if (order.stage !== stage || (version !== undefined && Number(version) !== order.version)) {
         return Promise.reject(
-          namedError('DynamoDB.ConditionalCheckFailedException', 'The conditional request failed'),
+          namedError(
+            DYNAMODB_AWS_SDK.errorName('ConditionalCheckFailedException'),
+            'The conditional request failed',
+          ),
         );
       }
       counts.tokenWrites += 1;
@@ -183,7 +186,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     if (state.Type === 'Wait') waitOverrides[name] = 0;
     if (state.Type !== 'Task') continue;
     handlers[name] = (
-      state.Resource === WAIT_FOR_TASK_TOKEN ? waitFor(Number(state.TimeoutSeconds)) : runTask
+      state.Resource === WAIT_FOR_TRANSITION_RESOURCE ? waitFor(Number(state.TimeoutSeconds)) : runTask
     ) as (input: never) => Promise<unknown>;
   }
 
