@@ -138,7 +138,9 @@ describe.concurrent('orderflow workflow diagram', () => {
     expect(svg).toContain('In production');
     expect(mermaid.code).toBe(0);
     expect(mermaid.stdout).toMatch(/^---\ntitle: "Print shop"\n---\nflowchart LR\n/);
-    expect(mermaid.stdout).toContain('approved -.->|"auto if total under 500.00 and backordered lines is 0"| production');
+    expect(mermaid.stdout).toContain(
+      'approved -.->|"auto if total under 500.00 and backordered lines is 0"| production',
+    );
   });
 });
 

@@ -23,6 +23,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-loc
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
+import { newId } from '../../shared/ids.js';
 import { keys, orderAttributes } from '../../shared/table.js';
 import { startFakeAws } from '../support/fake-aws.js';
 
@@ -314,7 +315,7 @@ describe('the deployed bundles', () => {
 
   it('events and webhook-delivery: a stream batch queues a delivery, and the delivery bundle attempts it', async () => {
     const tenantId = state.tenantId as string;
-    const webhookId = 'wh_bundletest';
+    const webhookId = newId('wh');
     // Written as the subscription service stores one; a loopback URL, so the attempt is refused
     // by the delivery-time address check and no traffic leaves the machine.
     await new DynamoWebhookStore(
