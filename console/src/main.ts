@@ -28,16 +28,19 @@ for (const tab of tabs) {
 
 async function open(view: 'board' | 'studio'): Promise<void> {
   for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
-  app.replaceChildren();
+  // Each view renders into its own element: a view still loading when another is opened
+  // finishes into an element no longer on the page, instead of beside the new one.
+  const root = h('div', {});
+  app.replaceChildren(root);
   if (!apiKey.get()) {
-    app.append(h('p', { class: 'hint', text: 'Enter an API key above to start.' }));
+    root.append(h('p', { class: 'hint', text: 'Enter an API key above to start.' }));
     return;
   }
-  if (view === 'board') await showBoard(app);
+  if (view === 'board') await showBoard(root);
   else {
     // The editor is most of the console's weight: it loads only when the studio opens.
     const { showStudio } = await import('./studio.js');
-    await showStudio(app);
+    await showStudio(root);
   }
 }
 

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
@@ -6,6 +7,10 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runSmoke, SMOKE_OUTPUTS } from '../../cli/smoke.js';
 import { startReceiver } from '../support/receiver.js';
 import { useStack } from '../support/stack.js';
+
+const exampleWorkflows = readdirSync(new URL('../../examples/', import.meta.url)).filter((file) =>
+  file.endsWith('.workflow.json'),
+);
 
 // The deployed API is the local stack, over real HTTP; only the AWS APIs are mocked.
 const api = useStack({ allowLocalWebhooks: true });
@@ -65,8 +70,8 @@ describe('npm run smoke', () => {
       const validations = sfn
         .commandCalls(ValidateStateMachineDefinitionCommand)
         .map((call) => call.args[0].input);
-      // The default workflow and both examples, compiled against the stack's own table and function.
-      expect(validations).toHaveLength(3);
+      // The default workflow and every example, compiled against the stack's own table and function.
+      expect(validations).toHaveLength(1 + exampleWorkflows.length);
       for (const validation of validations) {
         expect(validation).toMatchObject({ type: 'STANDARD', severity: 'WARNING' });
         const definition = JSON.parse(validation.definition as string);
@@ -103,7 +108,7 @@ describe('npm run smoke', () => {
     });
     const lines: string[] = [];
     await expect(runSmoke(clients(lines), { stack: 'Orderflow' })).rejects.toThrow(
-      '3 definition(s) failed validation.',
+      `${1 + exampleWorkflows.length} definition(s) failed validation.`,
     );
     expect(lines[0]).toBe('validate default workflow: FAIL\n  ERROR SCHEMA_VALIDATION_FAILED /States: bad');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);

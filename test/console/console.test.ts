@@ -119,7 +119,7 @@ describe('the order board', () => {
     const approve = page.getByRole('button', { name: 'Approved' });
     expect(await approve.isDisabled()).toBe(true);
     const reason = page.locator(`#${await approve.getAttribute('aria-describedby')}`);
-    expect(await reason.textContent()).toContain('The order has no attachments.');
+    expect(await reason.textContent()).toContain('The order has no attachments');
     await page.getByRole('region', { name: 'Order details' }).getByText('History').waitFor();
     await page.screenshot({ path: `${screenshots}console-board.png`, fullPage: true });
     expect((await api.call(`/v1/orders/${id}`, { key: tenant.apiKey })).body.stage).toBe('proofing');

@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStrandedOrdersHandler } from '../../../functions/stranded-orders/handler.js';
@@ -7,6 +8,7 @@ import { StepFunctionsEngine } from '../../../shared/adapters/aws/step-functions
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
+import { keys, orderAttributes } from '../../../shared/table.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
@@ -43,6 +45,20 @@ async function endedExecution(status: string, error: string | null) {
   // Stop the local one: on AWS this order's execution is the one that just ended.
   await api.stack.engine.stop({ tenantId: 'demo', orderId: body.id, attempt: 0 });
   const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:${body.id}`;
+  // On AWS the execution's first wait records its own ARN on the order, as the local one did.
+  await createDocumentClient({
+    tableName: TABLE_NAME,
+    endpoint: api.stack.dynamo.endpoint,
+    region: 'local',
+  }).send(
+    new UpdateCommand({
+      TableName: TABLE_NAME,
+      Key: keys.order('demo', body.id),
+      UpdateExpression: 'SET #arn = :arn',
+      ExpressionAttributeNames: { '#arn': orderAttributes.executionArn },
+      ExpressionAttributeValues: { ':arn': executionArn },
+    }),
+  );
   const input = JSON.stringify({
     tenantId: 'demo',
     orderId: body.id,

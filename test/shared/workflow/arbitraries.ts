@@ -212,8 +212,11 @@ export const validWorkflowArbitrary: fc.Arbitrary<WorkflowDocument> = fc
         .chain(({ forward, extra, autoFlags, whens, roles, withTimeout, timeoutAfter, label }) => {
           const targets = [forward, ...extra.filter((to) => to !== forward)];
           const transitions = targets.map((to, position) => {
-            const auto = autoFlags[position] ?? false;
             const when = whens[position];
+            // An auto transition without `when` back to an earlier stage could loop forever, which
+            // validation refuses: unconditional auto transitions only ever move forward.
+            const backwards = ids.indexOf(to) < index;
+            const auto = (autoFlags[position] ?? false) && (when !== undefined || !backwards);
             return {
               to,
               ...(auto ? { auto: true } : roles ? { roles } : {}),
