@@ -85,8 +85,7 @@ describe('npm run smoke', () => {
       }
       expect(lines.filter((line) => line.startsWith('validate '))).toEqual([
         'validate default workflow: OK',
-        'validate item-readiness.workflow.json: OK',
-        'validate print-shop.workflow.json: OK',
+        ...exampleWorkflows.toSorted().map((file) => `validate ${file}: OK`),
       ]);
       expect(lines).toContain('subscribe webhook: POST /v1/webhooks → 201');
       expect(lines).toContain(`transition to shipped: POST /v1/orders/${orderId}/transitions → 200`);
