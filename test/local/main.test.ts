@@ -28,6 +28,34 @@ const listening = (port: string) => {
   );
 };
 
+/** A data folder with fixed keys: the stack started in it keeps the demo tenant and its orders. */
+async function inDataFolder(
+  run: (context: {
+    dataDir: string;
+    env: Record<string, string>;
+    headers: Record<string, string>;
+    createOrder: (url: string, body: unknown) => Promise<string>;
+  }) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
+  const headers = { authorization: 'Bearer demo-key-1', 'content-type': 'application/json' };
+  const createOrder = async (url: string, body: unknown) => {
+    const created = await fetch(`${url}/v1/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { id: string }).id;
+  };
+  try {
+    const env = {
+      ORDERFLOW_DATA_DIR: dataDir,
+      ORDERFLOW_ADMIN_KEY: 'admin-1',
+      ORDERFLOW_DEMO_API_KEY: 'demo-key-1',
+    };
+    await run({ dataDir, env, headers, createOrder });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -81,22 +109,9 @@ describe('npm start', () => {
   }, 60_000);
 
   it('keeps data in its data folder across restarts, with the keys it was given', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
-    try {
-      const env = {
-        ORDERFLOW_DATA_DIR: dataDir,
-        ORDERFLOW_ADMIN_KEY: 'admin-1',
-        ORDERFLOW_DEMO_API_KEY: 'demo-key-1',
-      };
+    await inDataFolder(async ({ env, headers, createOrder }) => {
       const first = await start([], env);
-      const headers = { authorization: 'Bearer demo-key-1', 'content-type': 'application/json' };
-      const created = await fetch(`${first.url}/v1/orders`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ currency: 'GBP', items: [{ sku: 'A', quantity: 1 }] }),
-      });
-      expect(created.status).toBe(201);
-      const { id } = (await created.json()) as { id: string };
+      const id = await createOrder(first.url, { currency: 'GBP', items: [{ sku: 'A', quantity: 1 }] });
       first.child.kill('SIGTERM');
       await exited(first.child);
 
@@ -105,28 +120,13 @@ describe('npm start', () => {
       expect(again.status).toBe(200);
       second.child.kill('SIGTERM');
       await exited(second.child);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it('keeps an order acknowledged just before the whole stack is killed outright', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
-    try {
-      const env = {
-        ORDERFLOW_DATA_DIR: dataDir,
-        ORDERFLOW_ADMIN_KEY: 'admin-1',
-        ORDERFLOW_DEMO_API_KEY: 'demo-key-1',
-      };
+    await inDataFolder(async ({ dataDir, env, headers, createOrder }) => {
       const first = await start([], env);
-      const headers = { authorization: 'Bearer demo-key-1', 'content-type': 'application/json' };
-      const created = await fetch(`${first.url}/v1/orders`, {
-        method: 'POST',
-        headers,
-        body: '{"currency":"GBP"}',
-      });
-      expect(created.status).toBe(201);
-      const { id } = (await created.json()) as { id: string };
+      const id = await createOrder(first.url, { currency: 'GBP' });
       first.child.kill('SIGKILL');
       await exited(first.child);
       expect(await eventually(() => !javaRunning(first.dynamoPort))).toBe(true);
@@ -137,9 +137,7 @@ describe('npm start', () => {
       expect((await fetch(`${second.url}/v1/orders/${id}`, { headers })).status).toBe(200);
       second.child.kill('SIGTERM');
       await exited(second.child);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it('says clearly when Java is missing', () => {
