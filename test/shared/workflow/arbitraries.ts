@@ -213,10 +213,10 @@ export const validWorkflowArbitrary: fc.Arbitrary<WorkflowDocument> = fc
           const targets = [forward, ...extra.filter((to) => to !== forward)];
           const transitions = targets.map((to, position) => {
             const when = whens[position];
-            // An auto transition without `when` back to an earlier stage could loop forever, which
-            // validation refuses: unconditional auto transitions only ever move forward.
+            // Auto transitions back to an earlier stage could close a loop of stages that always
+            // move on by themselves, which validation refuses: auto transitions only move forward.
             const backwards = ids.indexOf(to) < index;
-            const auto = (autoFlags[position] ?? false) && (when !== undefined || !backwards);
+            const auto = (autoFlags[position] ?? false) && !backwards;
             return {
               to,
               ...(auto ? { auto: true } : roles ? { roles } : {}),
