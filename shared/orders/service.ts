@@ -18,8 +18,12 @@ import type {
 import type { WorkflowEngine } from './workflow-engine.js';
 import type { WorkflowSource } from './workflow-source.js';
 
-/** How often a transition is re-planned on a fresh read when a system write got in first. */
-const TRANSITION_ATTEMPTS = 3;
+/**
+ * A transition loses races to its stage's own action writes (a reservation, a purchase order)
+ * while they run; each loss re-plans on a fresh read after a short jittered pause.
+ */
+export const TRANSITION_ATTEMPTS = 8;
+const transitionBackoff = jitteredBackoff(10, 250);
 /**
  * Progress on different lines of one order may arrive together (dozens at once): each lost
  * race re-reads and re-applies after a jittered pause, so all of them land.
@@ -178,7 +182,7 @@ export class OrderService {
       principal.tenantId,
       orderId,
       (input) => planTransition({ ...input, principal, request, ifMatchVersion, availableFiles }),
-      clientConflicts(ifMatchVersion, TRANSITION_ATTEMPTS),
+      clientConflicts(ifMatchVersion, TRANSITION_ATTEMPTS, transitionBackoff),
       read,
     );
     return (change as OrderChange).order;

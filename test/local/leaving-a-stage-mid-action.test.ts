@@ -23,7 +23,8 @@ describe('leaving a stage while its actions run', () => {
       expect((await call(`/v1/orders/${id}/transitions`, { to: 'submitted' })).status).toBe(200);
       expect((await call(`/v1/orders/${id}/transitions`, { to: 'confirmed' })).status).toBe(200);
       // At once, while confirmed's inventory.reserve may still be running.
-      expect((await call(`/v1/orders/${id}/transitions`, { to: 'completed' })).status).toBe(200);
+      const completed = await call(`/v1/orders/${id}/transitions`, { to: 'completed' });
+      expect(completed.status, JSON.stringify(completed.body)).toBe(200);
 
       // Settled: whatever the race did, stock and order agree.
       const settled = await eventually(`round ${round} to settle`, async () => {

@@ -6,7 +6,7 @@ import type { Principal } from '../../../shared/auth/api-keys.js';
 import { ConflictError } from '../../../shared/errors.js';
 import type { OrderChange, OrderRecord } from '../../../shared/orders/order-store.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
-import { OrderService } from '../../../shared/orders/service.js';
+import { OrderService, TRANSITION_ATTEMPTS } from '../../../shared/orders/service.js';
 import { ProblemError } from '../../../shared/problem.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import type { Workflow } from '../../../shared/workflow/schema.js';
@@ -82,11 +82,11 @@ describe('OrderService on in-memory adapters', () => {
   it('re-plans a transition on a fresh read when a write got in first, and answers 409 when that keeps happening', async () => {
     const { orders, store } = service();
     const order = await orders.create(principal, request, () => undefined);
-    store.lose = 2;
+    store.lose = TRANSITION_ATTEMPTS - 1;
     expect((await orders.transition(principal, order.id, { to: 'submitted' }, undefined)).stage).toBe(
       'submitted',
     );
-    store.lose = 3;
+    store.lose = TRANSITION_ATTEMPTS;
     expect(await status(orders.transition(principal, order.id, { to: 'preliminary' }, undefined))).toBe(409);
   });
 
