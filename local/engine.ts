@@ -32,7 +32,7 @@ export interface LocalEngineOptions {
   /** The task function, in process. */
   runTask: (payload: TaskPayload) => Promise<ExecutionState>;
   /** The compiled definition an order's workflow version runs. */
-  definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
+  definitionOf: (tenantId: string, workflowVersion: number, revision?: number) => Promise<AslDefinition>;
   onExecutionFailed?: (name: string, error: unknown) => void;
   /**
    * Measurement only: tokens as long as this, like Step Functions' own (600–700 characters),
@@ -72,7 +72,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       current.abort();
       await current.done;
     }
-    const definition = await this.options.definitionOf(execution.tenantId, execution.workflowVersion);
+    const definition = await this.options.definitionOf(
+      execution.tenantId,
+      execution.workflowVersion,
+      execution.workflowRevision,
+    );
     const name = executionName(execution.orderId, execution.attempt);
     const machine = this.machineFor(definition);
     const tokenLength = this.options.taskTokenLength ?? 0;

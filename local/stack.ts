@@ -146,7 +146,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const engine = new LocalWorkflowEngine({
       dynamo: engineClient,
       runTask,
-      definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
+      definitionOf: (tenantId, version, revision) =>
+        (workflows as WorkflowService).definition(tenantId, version, revision),
       onExecutionFailed: (name, error) => log(`execution ${name} failed: ${(error as Error).message}`),
       ...(options.taskTokenLength ? { taskTokenLength: options.taskTokenLength } : {}),
     });

@@ -19,7 +19,7 @@ function encodeRandom(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ord' | 'evt' | 'ten' | 'key' | 'wh' | 'dlv' | 'po' | 'task' | 'shp';
+export type IdPrefix = 'ord' | 'evt' | 'ten' | 'key' | 'wh' | 'dlv' | 'po' | 'task' | 'shp' | 'hold' | 'ret';
 
 /** A ULID-shaped id (48-bit time, 80 random bits) behind a type prefix: `ord_01J…`. Sorts by creation time. */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {

@@ -16,7 +16,7 @@ import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
-import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import { builtInDefaults, builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
@@ -40,14 +40,14 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const client = createDocumentClient(config);
   const clock = () => new Date();
   const tenantStore = new DynamoTenantStore(client, config.tableName);
-  const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const workflows = new DynamoWorkflowStore(client, config.tableName, builtInDefaultWorkflows);
   return {
     orders: new OrderService(new DynamoOrderStore(client, config.tableName), workflows, config.engine, clock),
     workflows: new WorkflowService(
       workflows,
       config.engine,
       config.workflowTargets,
-      { workflow: defaultWorkflow, document: defaultWorkflowDocument },
+      builtInDefaults,
       { allowLocalHttpUrls: config.allowLocalUrls === true },
       clock,
     ),

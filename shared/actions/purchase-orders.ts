@@ -40,6 +40,7 @@ export async function createPurchaseOrders(
         entry,
         actionId: action.id,
         createdAt: now.toISOString(),
+        status: 'open',
       }),
     );
   }

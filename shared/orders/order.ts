@@ -23,6 +23,8 @@ export function newOrder(input: {
   request: CreateOrderRequest;
   stage: string;
   workflowVersion: number;
+  /** The built-in default's revision, for version 0. */
+  workflowRevision?: number;
   now: Date;
 }): Order {
   const { request, now } = input;
@@ -40,11 +42,15 @@ export function newOrder(input: {
     id: newId('ord', now.getTime()),
     stage: input.stage,
     version: 1,
-    workflow: { version: input.workflowVersion },
+    workflow: {
+      version: input.workflowVersion,
+      ...(input.workflowRevision !== undefined ? { revision: input.workflowRevision } : {}),
+    },
     ...(request.customer ? { customer: request.customer } : {}),
     ...details,
     ...(request.shipping ? { shipping: request.shipping } : {}),
     shipments: [],
+    holds: [],
     attachments: request.attachments,
     ...(request.notes !== undefined ? { notes: request.notes } : {}),
     metadata: request.metadata,
@@ -93,7 +99,9 @@ export function applyPatch(
     DETAIL_FIELDS.filter((field) => order[field] !== undefined).map((field) => [
       field,
       field === 'items'
-        ? order.items.map(({ backordered: _, status: _s, readyQuantity: _r, ...item }) => item)
+        ? order.items.map(
+            ({ backordered: _, status: _s, readyQuantity: _r, shippedQuantity: _q, ...item }) => item,
+          )
         : field === 'services'
           ? order.services.map(({ status: _s, ...service }) => service)
           : order[field],
@@ -107,7 +115,7 @@ export function applyPatch(
   );
   // Line progress is the service's (see applyProgress): an order read and sent back keeps it.
   for (const [field, owned] of [
-    ['items', ['status', 'readyQuantity']],
+    ['items', ['status', 'readyQuantity', 'shippedQuantity']],
     ['services', ['status']],
   ] as const) {
     const lines = known[field];
@@ -144,6 +152,7 @@ export function applyPatch(
       backordered: before?.backordered ?? 0,
       status: before?.status ?? 'pending',
       readyQuantity: Math.min(before?.readyQuantity ?? 0, item.quantity),
+      ...(before?.shippedQuantity !== undefined ? { shippedQuantity: before.shippedQuantity } : {}),
     };
   });
   const statusByCode = new Map(order.services.map((service) => [service.code, service.status]));

@@ -3,6 +3,7 @@ import { ConflictError } from '../errors.js';
 import { problems } from '../problem.js';
 import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
+import { parkedWait, planPlaceHold, planReleaseHold } from './holds.js';
 import { applyPatch, applyProgress, assertEditable, type LineRef, newOrder } from './order.js';
 import type {
   IdempotencyCompletion,
@@ -15,22 +16,28 @@ import type {
 import type {
   Actor,
   CreateOrderRequest,
+  Hold,
   ItemProgressRequest,
   ListOrdersQuery,
   Order,
   OrderEvent,
   PatchOrderRequest,
+  PlaceHoldRequest,
+  ShipmentRecord,
+  ShipmentRequest,
   TransitionRequest,
 } from './schema.js';
-import { executionState, planManualTransition, stageOf } from './transitions.js';
+import { executionState, planManualTransition, planShipment, stageOf } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
-import type { PinnedWorkflow, WorkflowSource } from './workflow-source.js';
+import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /** How often a transition is re-planned on a fresh read when a system write got in first. */
 const TRANSITION_ATTEMPTS = 3;
 /** Progress on different lines of one order may arrive together; each re-reads and retries. */
 const PROGRESS_ATTEMPTS = 8;
 const SIGNAL_ATTEMPTS = 3;
+/** Holds and shipments are re-planned on a fresh read this often when another write got in first. */
+const CHANGE_ATTEMPTS = 8;
 
 export function actorOf(principal: Principal): Actor {
   return { type: 'key', keyId: principal.keyId, role: principal.role };
@@ -47,7 +54,8 @@ export class OrderService {
   ) {}
 
   private async pinned(tenantId: string, order: Order): Promise<PinnedWorkflow<Workflow>> {
-    const pinned = await this.workflows.version(tenantId, order.workflow.version);
+    const { version, revision } = workflowRefOf(order);
+    const pinned = await this.workflows.version(tenantId, version, revision);
     if (!pinned)
       throw new Error(`Workflow version ${order.workflow.version} of tenant ${tenantId} is missing.`);
     return pinned;
@@ -63,6 +71,7 @@ export class OrderService {
       request,
       stage: pinned.workflow.initialStage,
       workflowVersion: pinned.version,
+      ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       now: this.clock(),
     });
     await this.store.create(
@@ -75,6 +84,7 @@ export class OrderService {
       tenantId: principal.tenantId,
       orderId: order.id,
       workflowVersion: pinned.version,
+      ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
       attempt: 0,
       state: executionState(principal.tenantId, order, 1),
@@ -211,7 +221,7 @@ export class OrderService {
         now: this.clock(),
       });
       const signal =
-        record.taskToken && record.taskTokenStage === record.order.stage
+        record.taskToken && parkedWait(record)?.stage === record.order.stage
           ? {
               token: record.taskToken,
               output: executionState(principal.tenantId, plan.order, record.entry + 1),
@@ -238,6 +248,82 @@ export class OrderService {
       if (restart !== undefined)
         await this.startExecution(principal.tenantId, plan.order, record.entry + 1, restart);
       return plan.order;
+    }
+  }
+
+  /**
+   * Places a hold: one conditional write that moves the order's version on, so a transition
+   * or an automatic move planned on the order before it cannot commit after it.
+   */
+  placeHold(principal: Principal, orderId: string, request: PlaceHoldRequest): Promise<Hold> {
+    return this.clientChange(principal, orderId, (record, workflow) => {
+      const plan = planPlaceHold({ record, workflow, request, actor: actorOf(principal), now: this.clock() });
+      return { change: { order: plan.order, events: plan.events }, result: plan.hold };
+    });
+  }
+
+  /** Releases a hold; the last one's release lets the execution re-check its moves. */
+  releaseHold(principal: Principal, orderId: string, holdId: string): Promise<Order> {
+    return this.clientChange(principal, orderId, (record, workflow) => {
+      const plan = planReleaseHold({
+        tenantId: principal.tenantId,
+        record,
+        holdId,
+        actor: actorOf(principal),
+        now: this.clock(),
+        recheck: (next) => recheckSignal(principal.tenantId, record, workflow, next),
+      });
+      return {
+        change: { order: plan.order, events: plan.events, ...(plan.signal ? { signal: plan.signal } : {}) },
+        result: plan.order,
+      };
+    });
+  }
+
+  /**
+   * Records a shipment in a stage that takes them: the shipment and each item's shipped
+   * quantity in one conditional write; a waiting execution re-checks its auto transitions
+   * (`allItemsShipped`).
+   */
+  ship(principal: Principal, orderId: string, request: ShipmentRequest): Promise<ShipmentRecord> {
+    return this.clientChange(principal, orderId, (record, workflow) => {
+      const plan = planShipment({ record, workflow, request, actor: actorOf(principal), now: this.clock() });
+      const signal = recheckSignal(principal.tenantId, record, workflow, plan.order);
+      return {
+        change: { order: plan.order, events: plan.events, ...(signal ? { signal } : {}) },
+        result: plan.shipment,
+      };
+    });
+  }
+
+  /**
+   * Reads the order, plans a change on it and writes it conditionally; a concurrent write
+   * makes it read and plan again (a few times, then 409). The signal the change stores is
+   * delivered after the commit.
+   */
+  private async clientChange<T>(
+    principal: Principal,
+    orderId: string,
+    plan: (record: OrderRecord, workflow: Workflow) => { change: OrderChange; result: T },
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.store.get(principal.tenantId, orderId);
+      if (!record) throw problems.notFound(`Order ${orderId}`);
+      const { workflow } = await this.pinned(principal.tenantId, record.order);
+      const { change, result } = plan(record, workflow);
+      const written = await this.clientWrite(
+        principal.tenantId,
+        record,
+        change,
+        undefined,
+        attempt < CHANGE_ATTEMPTS,
+      );
+      if (!written) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        continue;
+      }
+      if (change.signal) await this.deliverSignal(change.signal);
+      return result;
     }
   }
 
@@ -279,6 +365,7 @@ export class OrderService {
       tenantId,
       orderId: order.id,
       workflowVersion: pinned.version,
+      ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
       attempt,
       state: executionState(tenantId, order, entry),
@@ -342,7 +429,8 @@ export class OrderService {
         `The order is in the final stage "${order.stage}"; it has nothing left to run.`,
       );
     }
-    if (toVersion === order.workflow.version) {
+    // Version 0 is the built-in default's current revision: an order on an older one may move to it.
+    if (toVersion === order.workflow.version && target.revision === workflowRefOf(order).revision) {
       throw problems.conflict(`The order already runs on workflow version ${toVersion}.`);
     }
     if (!target.workflow.stages.some((stage) => stage.id === order.stage)) {
@@ -356,7 +444,10 @@ export class OrderService {
     const next: Order = {
       ...order,
       version: order.version + 1,
-      workflow: { version: toVersion },
+      workflow: {
+        version: toVersion,
+        ...(target.revision !== undefined ? { revision: target.revision } : {}),
+      },
       updatedAt: this.clock().toISOString(),
     };
     const attempt = record.attempt + 1;
@@ -381,6 +472,7 @@ export class OrderService {
       tenantId: principal.tenantId,
       orderId,
       attempt: record.attempt,
+      ...(current.revision !== undefined ? { workflowRevision: current.revision } : {}),
       ...(current.executionTarget ? { executionTarget: current.executionTarget } : {}),
     });
     await this.startExecution(principal.tenantId, next, record.entry, attempt);

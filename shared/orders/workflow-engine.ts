@@ -5,6 +5,8 @@ export interface ExecutionStart {
   tenantId: string;
   orderId: string;
   workflowVersion: number;
+  /** Version 0 only: the built-in default's revision. */
+  workflowRevision?: number;
   /** Where the version runs (a state machine version ARN on AWS); unset for the built-in default. */
   executionTarget?: string;
   /** 0 for the order's first execution; later ones (resume, migrate, retry) count up. */

@@ -5,16 +5,18 @@ import {
   type ExecutionState,
   type MovePayload,
   NOT_YET_DUE_ERROR,
+  ON_HOLD_ERROR,
   type RunActionsPayload,
   STAGE_CONFLICT_ERROR,
   type TaskAction,
   type TaskPayload,
 } from '../workflow/task-payloads.js';
 import type { ActionOutcome, ActionRunner } from './actions.js';
+import { activeHolds } from './holds.js';
 import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from './order-store.js';
 import type { Actor, Order } from './schema.js';
 import { enterStage, executionState, stageOf } from './transitions.js';
-import type { WorkflowSource } from './workflow-source.js';
+import { type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 const SYSTEM: Actor = { type: 'system' };
 /** Writes by the execution retry this often when a client write got in between read and write. */
@@ -34,6 +36,14 @@ export class NotYetDueError extends Error {
   constructor(due: Date) {
     super(`The stage timeout is due at ${due.toISOString()}.`);
     this.name = NOT_YET_DUE_ERROR;
+  }
+}
+
+/** An auto or timeout move found the order on hold: the machine waits for the release. */
+export class OnHoldError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId} is on hold.`);
+    this.name = ON_HOLD_ERROR;
   }
 }
 
@@ -91,7 +101,8 @@ export class WorkflowTasks {
   ): Promise<{ record: OrderRecord; workflow: Workflow }> {
     const record = await this.store.get(tenantId, orderId);
     if (!record) throw new OrderGoneError(orderId);
-    const pinned = await this.workflows.version(tenantId, record.order.workflow.version);
+    const { version, revision } = workflowRefOf(record.order);
+    const pinned = await this.workflows.version(tenantId, version, revision);
     if (!pinned) throw new Error(`Workflow version ${record.order.workflow.version} is missing.`);
     return { record, workflow: pinned.workflow };
   }
@@ -258,6 +269,8 @@ export class WorkflowTasks {
         const due = Date.parse(record.stageEnteredAt) + payload.dueAfterSeconds * 1000;
         if (due > this.clock().getTime()) throw new NotYetDueError(new Date(due));
       }
+      // Decided on the order as this write expects it: a hold that commits first fails the write.
+      if (activeHolds(record.order).length > 0) throw new OnHoldError(orderId);
       return {
         ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
         enterStage: true,

@@ -272,9 +272,16 @@ function checkActions(
         message: `"${transitionTo}" is not a transition target of this stage`,
       });
     }
-    const url = raw.type === 'http' ? text(raw.url) : undefined;
-    if (url !== undefined && URL.canParse(url) && !isAllowedActionUrl(new URL(url), options)) {
-      errors.push({ path: `${path}/url`, message: 'http actions call https URLs only' });
+    if (raw.type !== 'http') return;
+    // The undo URL follows the same rules as the action's own.
+    const undo = isObject(raw.undo) ? raw.undo : undefined;
+    for (const [field, url] of [
+      ['url', text(raw.url)],
+      ['undo/url', text(undo?.url)],
+    ] as const) {
+      if (url !== undefined && URL.canParse(url) && !isAllowedActionUrl(new URL(url), options)) {
+        errors.push({ path: `${path}/${field}`, message: 'http actions call https URLs only' });
+      }
     }
   });
 }

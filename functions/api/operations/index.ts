@@ -2,6 +2,7 @@ import type { ApiRequest, ApiResponse } from '../../../shared/http/request.js';
 import type { OperationId, Route } from '../../../shared/http/routes.js';
 import type { ApiDeps } from '../deps.js';
 import { createOrder } from './create-order.js';
+import { createOrderShipment } from './create-order-shipment.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
 import { deleteWebhook } from './delete-webhook.js';
@@ -15,6 +16,7 @@ import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderEvents } from './list-order-events.js';
+import { listOrderShipments } from './list-order-shipments.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
 import { listWebhookDeliveries } from './list-webhook-deliveries.js';
@@ -23,10 +25,12 @@ import { listWorkflowVersions } from './list-workflow-versions.js';
 import { migrateOrder } from './migrate-order.js';
 import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
+import { placeOrderHold } from './place-order-hold.js';
 import { progressOrderItem } from './progress-order-item.js';
 import { progressOrderService } from './progress-order-service.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { releaseOrderHold } from './release-order-hold.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
@@ -53,6 +57,10 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   transitionOrder,
   progressOrderItem,
   progressOrderService,
+  placeOrderHold,
+  releaseOrderHold,
+  createOrderShipment,
+  listOrderShipments,
   retryOrderActions,
   migrateOrder,
   validateWorkflow,

@@ -13,6 +13,7 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { type ExecutionStart, executionName, type WorkflowEngine } from '../../orders/workflow-engine.js';
+import { LEGACY_DEFAULT_REVISION } from '../../workflow/default-workflow.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
 export interface StepFunctionsEngineConfig {
@@ -24,6 +25,8 @@ export interface StepFunctionsEngineConfig {
   executionRoleArn: string;
   /** The built-in default workflow's state machine, deployed by the stack. */
   defaultStateMachineArn: string;
+  /** The built-in default's first revision, for orders pinned to it until they are migrated. */
+  legacyDefaultStateMachineArn: string;
 }
 
 /**
@@ -74,11 +77,19 @@ export class StepFunctionsEngine implements WorkflowEngine {
     return { executionTarget: created.stateMachineVersionArn };
   }
 
+  /** A published version's own target, else the built-in default's machine of the order's revision. */
+  private machineOf(execution: Pick<ExecutionStart, 'executionTarget' | 'workflowRevision'>): string {
+    if (execution.executionTarget) return execution.executionTarget;
+    return execution.workflowRevision === LEGACY_DEFAULT_REVISION
+      ? this.config.legacyDefaultStateMachineArn
+      : this.config.defaultStateMachineArn;
+  }
+
   async start(execution: ExecutionStart): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({
-          stateMachineArn: execution.executionTarget ?? this.config.defaultStateMachineArn,
+          stateMachineArn: this.machineOf(execution),
           name: executionName(execution.orderId, execution.attempt),
           input: JSON.stringify(execution.state),
         }),
@@ -90,7 +101,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
   }
 
   async stop(execution: Omit<ExecutionStart, 'state' | 'workflowVersion'>): Promise<void> {
-    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
+    const machine = this.machineOf(execution)
       .replace(':stateMachine:', ':execution:')
       // A version ARN ends in :<number>; executions are named under the machine itself.
       .replace(/:\d+$/, '');

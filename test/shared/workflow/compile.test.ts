@@ -233,6 +233,14 @@ describe('compileWorkflow', () => {
       // change of the waiting order (same stage) re-checks the auto transitions below.
       { Variable: '$.stage', StringEquals: 'done', Next: 'done: done' },
       { Not: { Variable: '$.stage', StringEquals: 'work' }, Next: 'Route' },
+      // An order on hold takes no auto transition: it waits, and the release re-checks it.
+      {
+        And: [
+          { Variable: '$.order.onHold', IsPresent: true },
+          { Variable: '$.order.onHold', BooleanEquals: true },
+        ],
+        Next: 'work: wait',
+      },
       {
         And: [
           { Variable: '$.order.totals.grand', IsPresent: true },
@@ -246,7 +254,10 @@ describe('compileWorkflow', () => {
     expect(auto.Default).toBe('work: wait');
     expect(state(asl, 'work: move to done (auto)')).toMatchObject({
       Parameters: { kind: 'move', from: 'work', to: 'done', cause: 'auto', 'entry.$': '$.entry' },
-      Catch: [{ ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' }],
+      Catch: [
+        { ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' },
+        { ErrorEquals: ['Orderflow.OnHold'], ResultPath: null, Next: 'work: wait' },
+      ],
       End: true,
     });
     expect(state(asl, 'work: move to failed (auto)').Next).toBe('failed: run actions');
@@ -263,9 +274,24 @@ describe('compileWorkflow', () => {
 
   it('moves straight on when the first auto transition has no condition, without a Choice or a wait', () => {
     const asl = compile(oneStage({ transitions: [{ to: 'failed', auto: true }] }));
+    // The held wait is entered only when the move finds the order on hold.
     expect(Object.keys(asl.States).filter((name) => name.startsWith('work'))).toEqual([
+      'work: held (auto)',
       'work: move to failed (auto)',
     ]);
+    expect(state(asl, 'work: move to failed (auto)').Catch).toContainEqual({
+      ErrorEquals: ['Orderflow.OnHold'],
+      ResultPath: null,
+      Next: 'work: held (auto)',
+    });
+    expect(state(asl, 'work: held (auto)')).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken',
+      Parameters: {
+        ConditionExpression: '#stage = :stage AND size(#order.#holds) > :none',
+        ExpressionAttributeValues: { ':heldStage': { S: 'work#held' } },
+      },
+      Next: 'work: move to failed (auto)',
+    });
     expect(state(asl, 'Route').Choices).toContainEqual(
       expect.objectContaining({ Next: 'work: move to failed (auto)' }),
     );
@@ -373,6 +399,8 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
       pendingItemCount: 1,
       readyItemCount: 0,
       allItemsReady: false,
+      onHold: false,
+      allItemsShipped: false,
     },
   };
 
