@@ -59,6 +59,8 @@ export interface OrderChange {
   /** Marks (or clears) the order's execution as stopped on a failed action. */
   halted?: boolean;
   idempotency?: IdempotencyCompletion;
+  /** Units added back to inventory in the same transaction (a received return that restocks). */
+  restock?: { sku: string; quantity: number }[];
 }
 
 /** Written in the same transaction as the change, so a retried POST replays exactly this response. */

@@ -159,6 +159,43 @@ export const Actor = z.union([
 ]);
 export type Actor = z.infer<typeof Actor>;
 
+export const ReturnLine = z.strictObject({
+  sku: z.string().min(1).max(64),
+  quantity: z.int().min(1).max(1_000_000),
+  reason: z.string().max(500).optional(),
+});
+
+export const RequestReturnRequest = z.strictObject({
+  items: z.array(ReturnLine).min(1).max(orderLimits.items),
+  note: z.string().max(2000).optional(),
+});
+export type RequestReturnRequest = z.output<typeof RequestReturnRequest>;
+
+export const ReceiveReturnRequest = z.strictObject({
+  restock: z.boolean().default(false).describe('Add the returned units back to inventory.'),
+});
+export const RefundReturnRequest = z.strictObject({
+  amount: money,
+  note: z.string().max(2000).optional(),
+});
+export type RefundReturnRequest = z.output<typeof RefundReturnRequest>;
+export const RejectReturnRequest = z.strictObject({ note: z.string().max(2000).optional() });
+
+export const OrderReturn = z.object({
+  id: z.string().describe('ret_ followed by a time-sortable id.'),
+  status: z.enum(['requested', 'received', 'refunded', 'rejected']),
+  items: z.array(ReturnLine),
+  note: z.string().optional(),
+  value: money.describe("The returned lines' value (quantity × unit price): the refund's bound."),
+  createdAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime().optional(),
+  restocked: z.boolean().optional(),
+  refund: z.object({ amount: money, note: z.string().optional(), refundedAt: z.iso.datetime() }).optional(),
+  rejectedAt: z.iso.datetime().optional(),
+  rejectionNote: z.string().optional(),
+});
+export type OrderReturn = z.infer<typeof OrderReturn>;
+
 export const Hold = z.object({
   id: z.string().describe('hold_ followed by a time-sortable id.'),
   reason: z.enum(HOLD_REASONS),
@@ -215,6 +252,7 @@ export const Order = z.object({
     )
     .optional()
     .describe('http actions that succeeded with an `undo`, oldest first, for a later `compensate` to call.'),
+  returns: z.array(OrderReturn).optional().describe('Returns (RMA), oldest first; absent until the first.'),
   holds: z.array(Hold).optional().describe('Active holds; absent on orders stored before holds existed.'),
   attachments: z.array(Attachment),
   notes: z.string().optional(),

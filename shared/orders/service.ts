@@ -13,6 +13,7 @@ import type {
   PageKey,
   PendingSignal,
 } from './order-store.js';
+import { planReturnRequest, planReturnStep, type ReturnStep } from './returns.js';
 import type {
   Actor,
   CreateOrderRequest,
@@ -21,8 +22,10 @@ import type {
   ListOrdersQuery,
   Order,
   OrderEvent,
+  OrderReturn,
   PatchOrderRequest,
   PlaceHoldRequest,
+  RequestReturnRequest,
   ShipmentRecord,
   ShipmentRequest,
   TransitionRequest,
@@ -292,6 +295,45 @@ export class OrderService {
       return {
         change: { order: plan.order, events: plan.events, ...(signal ? { signal } : {}) },
         result: plan.shipment,
+      };
+    });
+  }
+
+  /** Requests a return of shipped units, in any stage (final ones included). */
+  requestReturn(principal: Principal, orderId: string, request: RequestReturnRequest): Promise<OrderReturn> {
+    return this.clientChange(principal, orderId, (record) => {
+      const plan = planReturnRequest({
+        order: record.order,
+        request,
+        actor: actorOf(principal),
+        now: this.clock(),
+      });
+      return { change: { order: plan.order, events: plan.events }, result: plan.returned };
+    });
+  }
+
+  /** Moves a return on; a restock commits with it, in the same transaction. */
+  stepReturn(
+    principal: Principal,
+    orderId: string,
+    returnId: string,
+    step: ReturnStep,
+  ): Promise<OrderReturn> {
+    return this.clientChange(principal, orderId, (record) => {
+      const plan = planReturnStep({
+        order: record.order,
+        returnId,
+        step,
+        actor: actorOf(principal),
+        now: this.clock(),
+      });
+      return {
+        change: {
+          order: plan.order,
+          events: plan.events,
+          ...(plan.restock ? { restock: plan.restock } : {}),
+        },
+        result: plan.returned,
       };
     });
   }

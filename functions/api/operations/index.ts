@@ -16,6 +16,7 @@ import { health } from './health.js';
 import { issueKey } from './issue-key.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderEvents } from './list-order-events.js';
+import { listOrderReturns } from './list-order-returns.js';
 import { listOrderShipments } from './list-order-shipments.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
@@ -29,8 +30,12 @@ import { placeOrderHold } from './place-order-hold.js';
 import { progressOrderItem } from './progress-order-item.js';
 import { progressOrderService } from './progress-order-service.js';
 import { publishWorkflow } from './publish-workflow.js';
+import { receiveOrderReturn } from './receive-order-return.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { refundOrderReturn } from './refund-order-return.js';
+import { rejectOrderReturn } from './reject-order-return.js';
 import { releaseOrderHold } from './release-order-hold.js';
+import { requestOrderReturn } from './request-order-return.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeKey } from './revoke-key.js';
 import { setInventory } from './set-inventory.js';
@@ -61,6 +66,11 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   releaseOrderHold,
   createOrderShipment,
   listOrderShipments,
+  requestOrderReturn,
+  listOrderReturns,
+  receiveOrderReturn,
+  refundOrderReturn,
+  rejectOrderReturn,
   retryOrderActions,
   migrateOrder,
   validateWorkflow,

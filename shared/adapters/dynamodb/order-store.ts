@@ -92,6 +92,32 @@ function idempotencyCompletion(
   };
 }
 
+/**
+ * Adds units to a SKU's stock on hand and available (the inventory store's attributes), so a
+ * restock commits with the order change that causes it; a SKU without a record gets one.
+ */
+function restockItem(
+  tableName: string,
+  tenantId: string,
+  line: { sku: string; quantity: number },
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.inventory(tenantId, line.sku),
+      UpdateExpression:
+        'SET entity = :entity, tenantId = :tenantId, sku = :sku, onHand = if_not_exists(onHand, :zero) + :quantity, reserved = if_not_exists(reserved, :zero), available = if_not_exists(available, :zero) + :quantity',
+      ExpressionAttributeValues: {
+        ':entity': 'inventory',
+        ':tenantId': tenantId,
+        ':sku': line.sku,
+        ':zero': 0,
+        ':quantity': line.quantity,
+      },
+    },
+  };
+}
+
 export class DynamoOrderStore implements OrderStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -201,6 +227,7 @@ export class DynamoOrderStore implements OrderStore {
         },
       })),
       ...(change.idempotency ? [idempotencyCompletion(this.tableName, tenantId, change.idempotency)] : []),
+      ...(change.restock ?? []).map((line) => restockItem(this.tableName, tenantId, line)),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written;
