@@ -8,7 +8,7 @@ import {
   compileWorkflow,
   MAX_WAIT_SECONDS,
 } from '../../../shared/workflow/compile.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { defaultWorkflow, legacyDefaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import {
   type Workflow,
   type WorkflowDocument,
@@ -46,7 +46,7 @@ function oneStage(stage: Partial<WorkflowDocument['stages'][number]>): WorkflowD
 
 describe('compileWorkflow', () => {
   it('compiles the default workflow to ASL that asl-validator accepts, with readable state names', () => {
-    const asl = compileWorkflow(defaultWorkflow, targets);
+    const asl = compileWorkflow(legacyDefaultWorkflow, targets);
     const result = aslValidator(structuredClone(asl));
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
@@ -69,7 +69,7 @@ describe('compileWorkflow', () => {
   });
 
   it('routes every stage from the start and fails on an unknown one', () => {
-    const route = state(compileWorkflow(defaultWorkflow, targets), 'Route');
+    const route = state(compileWorkflow(legacyDefaultWorkflow, targets), 'Route');
     expect(route.Choices).toContainEqual({
       Variable: '$.stage',
       StringEquals: 'confirmed',
@@ -84,7 +84,7 @@ describe('compileWorkflow', () => {
   });
 
   it('waits for a manual transition by storing the task token on the order while it is still in the stage', () => {
-    const asl = compileWorkflow(defaultWorkflow, targets);
+    const asl = compileWorkflow(legacyDefaultWorkflow, targets);
     const wait = state(asl, 'submitted: wait');
     expect(wait).toMatchObject({
       Resource: 'arn:aws:states:::dynamodb:updateItem.waitForTaskToken',
@@ -451,8 +451,8 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     return names;
   }
 
-  it('takes 8 state transitions from preliminary to shipped (at most 10)', async () => {
-    const { execution, payloads } = run(defaultWorkflow, {
+  it('takes 8 state transitions from preliminary to shipped under the first revision (at most 10)', async () => {
+    const { execution, payloads } = run(legacyDefaultWorkflow, {
       preliminary: 'submitted',
       submitted: 'confirmed',
       confirmed: 'completed',
@@ -492,9 +492,34 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     });
   });
 
-  it('finds the stage of an order started elsewhere (a retry, a migration) through Reload and Route', async () => {
+  it('takes 11 under the current revision, whose completed stage re-checks its auto transition', async () => {
     const { execution } = run(
       defaultWorkflow,
+      { preliminary: 'submitted', submitted: 'confirmed', confirmed: 'completed', completed: 'shipped' },
+      {},
+      // The re-checking wait parks only at the version its state was read at.
+      { ...start, version: 1 },
+    );
+    const entered = await enteredStates(execution.eventLogs);
+    expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
+    expect(entered).toEqual([
+      'preliminary: wait',
+      'Route',
+      'submitted: wait',
+      'Route',
+      'confirmed: run actions',
+      'confirmed: wait',
+      'Route',
+      'completed: auto',
+      'completed: wait',
+      'completed: auto',
+      'shipped: done',
+    ]);
+  });
+
+  it('finds the stage of an order started elsewhere (a retry, a migration) through Reload and Route', async () => {
+    const { execution } = run(
+      legacyDefaultWorkflow,
       { completed: 'shipped' },
       {},
       { ...start, stage: 'completed', entry: 4 },
