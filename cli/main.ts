@@ -1,10 +1,13 @@
 /**
  * `orderflow` command line: check, compile and draw workflow documents before
- * uploading them. Exit codes: 0 done, 1 the document is invalid, 2 usage error or
- * unreadable input.
+ * uploading them. Exit codes: 0 done, 1 the document cannot be used (unreadable, not JSON,
+ * or invalid: every problem is printed as file:line:column, in document order), 2 usage error.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { locateJson, type SourcePosition } from '../shared/json-source.js';
+import { sentence } from '../shared/validation.js';
 import { compileWorkflow } from '../shared/workflow/compile.js';
 import { workflowToMermaid, workflowToSvg } from '../shared/workflow/diagram.js';
 import { type ValidationResult, validateWorkflow } from '../shared/workflow/validate.js';
@@ -14,6 +17,7 @@ const PLACEHOLDER_TABLE = 'orderflow-table';
 const PLACEHOLDER_TASK_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:orderflow-workflow-task';
 
 const USAGE = `usage:
+  orderflow --version
   orderflow workflow validate <file>
   orderflow workflow compile <file> [--table NAME] [--task-arn ARN]
       (defaults: --table ${PLACEHOLDER_TABLE} --task-arn ${PLACEHOLDER_TASK_ARN})
@@ -21,6 +25,31 @@ const USAGE = `usage:
 `;
 
 class UsageError extends Error {}
+/** The input cannot be used; the message says why and where. */
+class InputError extends Error {}
+
+const version = () =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
+
+/** Errors and warnings together, in the order they stand in the document, each where it stands and why. */
+function report(
+  file: string,
+  result: ValidationResult,
+  positionOf: (pointer: string) => SourcePosition | undefined,
+): string[] {
+  const labelled = [
+    ...result.errors.map((problem) => ({ problem, label: '' })),
+    ...result.warnings.map((problem) => ({ problem, label: 'warning: ' })),
+  ];
+  return labelled
+    .map((entry) => ({ ...entry, at: positionOf(entry.problem.path) ?? { line: 1, column: 1 } }))
+    .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column)
+    .map(
+      ({ problem, label, at }) =>
+        `${file}:${at.line}:${at.column}: ${label}${sentence(problem.message)}${problem.path ? ` (${problem.path})` : ''}`,
+    );
+}
 
 const COMMANDS = ['validate', 'compile', 'diagram'] as const;
 const isCommand = (value: string): value is (typeof COMMANDS)[number] =>
@@ -36,10 +65,15 @@ async function main(args: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       mermaid: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`orderflow ${version()}\n`);
     return 0;
   }
   const [group, command, file, ...extra] = positionals;
@@ -47,13 +81,11 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError('expected a command and one file');
   if (!isCommand(command)) throw new UsageError(`unknown command "${command}"`);
 
-  const result = await validateFile(file);
-  for (const warning of result.warnings)
-    process.stderr.write(`warning ${warning.path || '/'}: ${warning.message}\n`);
-  if (!result.workflow) {
-    for (const error of result.errors) process.stderr.write(`${error.path || '/'}: ${error.message}\n`);
-    return 1;
-  }
+  const { result, positionOf } = await validateFile(file);
+  for (const line of report(file, result, positionOf))
+    process.stderr.write(`${line}
+`);
+  if (!result.workflow) return 1;
   switch (command) {
     case 'validate':
       process.stdout.write(`${file}: valid\n`);
@@ -70,34 +102,51 @@ async function main(args: string[]): Promise<number> {
       const picture = values.mermaid
         ? workflowToMermaid(result.workflow)
         : await workflowToSvg(result.workflow);
-      if (values.output) await writeFile(values.output, picture);
-      else process.stdout.write(picture);
+      if (!values.output) {
+        process.stdout.write(picture);
+        return 0;
+      }
+      await writeFile(values.output, picture);
+      process.stdout.write(`wrote ${values.output}\n`);
       return 0;
     }
   }
 }
 
-async function validateFile(file: string): Promise<ValidationResult> {
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'this user may not read it',
+  EISDIR: 'it is a folder, not a file',
+};
+
+async function validateFile(file: string) {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    const code = String((error as { code?: unknown }).code);
+    throw new InputError(`${file}: cannot be read: ${READ_FAILURES[code] ?? (error as Error).message}.`);
   }
-  try {
-    return validateWorkflow(JSON.parse(text));
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+  const located = locateJson(text);
+  if (!located.ok) {
+    const { line, column, message } = located.error;
+    throw new InputError(`${file}:${line}:${column}: this is not valid JSON: ${message}.`);
   }
+  return { result: validateWorkflow(located.value), positionOf: located.positionOf };
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // parseArgs rejects unknown options with a TypeError carrying an ERR_PARSE_ARGS_* code.
-  const isUsage =
-    error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-  if (!isUsage) throw error;
-  process.stderr.write(`orderflow: ${(error as Error).message}\n${USAGE}`);
-  process.exitCode = 2;
+  if (error instanceof InputError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    // parseArgs rejects unknown options with a TypeError carrying an ERR_PARSE_ARGS_* code.
+    const isUsage =
+      error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    if (!isUsage) throw error;
+    process.stderr.write(`orderflow: ${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+  }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrderflowStack } from './orderflow-stack.js';
@@ -7,12 +8,23 @@ export const STACK_NAME = 'Orderflow';
 export const DEFAULT_REGION = 'us-east-1';
 
 /**
+ * The feature flags cdk.json sets. The CLI passes them to the app itself; tests build the app
+ * without the CLI, so the app reads them too and every test synthesizes what a deploy would.
+ */
+export function featureFlags(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
  * The CDK app with cdk-nag's AwsSolutions pack registered: synthesis fails on any finding
  * that is not acknowledged next to its resource. `cdk.json` runs it through infra/app.ts;
  * tests build the same app.
  */
 export function createOrderflowApp(props: AppProps = {}): { app: App; stack: OrderflowStack } {
-  const app = new App(props);
+  const app = new App({ ...props, context: { ...featureFlags(), ...props.context } });
   const stack = new OrderflowStack(app, STACK_NAME, {
     description:
       'Orderflow: multi-tenant order management (API Gateway, Lambda, DynamoDB, Step Functions, SQS)',

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { PENDING_SIGNAL_ATTRIBUTE } from '../shared/workflow/task-payloads.js';
+import { ENTITY_ATTRIBUTE, streamFilters } from '../shared/table.js';
 import { OrderflowApi } from './constructs/api.js';
 import { OrdersData } from './constructs/data.js';
 import { DELIVERY_FUNCTION_TIMEOUT, WebhookDelivery } from './constructs/delivery.js';
@@ -86,23 +86,25 @@ export class OrderflowStack extends Stack {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         reportBatchItemFailures: true,
-        // Only inserted history events and orders carrying a stored signal matter
-        // (functions/events/handler.ts passesEventSourceFilter); the rest cost no invocation.
-        filters: [
+        // Only inserted history events and orders carrying a stored signal matter (the table
+        // contract's streamFilters, which the local poller applies too); the rest cost no invocation.
+        filters: streamFilters.map((filter) =>
           FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('event') } } },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            eventName: FilterRule.or(...filter.eventNames),
             dynamodb: {
               NewImage: {
-                entity: { S: FilterRule.isEqual('order') },
-                [PENDING_SIGNAL_ATTRIBUTE]: { M: { token: { S: FilterRule.exists() } } },
+                [ENTITY_ATTRIBUTE]: { S: FilterRule.isEqual(filter.recordType) },
+                ...(filter.requires
+                  ? {
+                      [filter.requires.attribute]: {
+                        M: { [filter.requires.field]: { S: FilterRule.exists() } },
+                      },
+                    }
+                  : {}),
               },
             },
           }),
-        ],
+        ),
       }),
     );
 

@@ -29,6 +29,17 @@ const matchers = (routes as readonly RouteDefinition[]).map((route) => {
   return { route, regex: new RegExp(`^${pattern}$`), names };
 });
 
+function decodePathSegment(segment = ''): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw problems.validation(
+      [{ path: '/path', message: `"${segment}" is not valid percent-encoding.` }],
+      'The path is not valid.',
+    );
+  }
+}
+
 /** Finds the route as API Gateway would: by path template, then by method. */
 export function matchRoute(method: string, path: string) {
   let pathMatched = false;
@@ -38,7 +49,7 @@ export function matchRoute(method: string, path: string) {
     pathMatched = true;
     if (route.method !== method) continue;
     const pathParameters = Object.fromEntries(
-      names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+      names.map((name, i) => [name, decodePathSegment(match[i + 1])]),
     );
     return { route, pathParameters };
   }

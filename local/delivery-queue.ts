@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/adapters/dynamodb/client.js';
 import { ConflictError } from '../shared/errors.js';
-import { keys } from '../shared/table.js';
+import { keys, recordTypes } from '../shared/table.js';
 import type { DeliveryMessage, DeliveryQueue } from '../shared/webhooks/delivery-queue.js';
 
 export interface LocalDeliveryQueueOptions {
@@ -66,7 +66,13 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, entity: 'queuedDelivery', message, dueAt: entry.dueAt, token: entry.token },
+          Item: {
+            ...key,
+            entity: recordTypes.queuedDelivery,
+            message,
+            dueAt: entry.dueAt,
+            token: entry.token,
+          },
         }),
       ),
     );

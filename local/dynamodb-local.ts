@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -42,8 +45,37 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+
 /**
- * Starts Amazon's DynamoDB Local on a free port and waits until it really listens (it can
+ * The java arguments that run DynamoDB Local through `LoopbackDynamoDbLocal`, which binds it to
+ * 127.0.0.1 (its own launcher has no address option and listens on every interface). The
+ * launcher is compiled once per source and jar into the temp folder when a JDK's `javac` is
+ * there; a runtime without one compiles it in memory at each start (Java's source launcher).
+ */
+function loopbackLauncher(jar: string): string[] {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const digest = createHash('sha256').update(source).update(jar).digest('hex').slice(0, 16);
+  const classDir = join(tmpdir(), `orderflow-dynamodb-launcher-${digest}`);
+  const className = 'LoopbackDynamoDbLocal';
+  if (!existsSync(join(classDir, `${className}.class`))) {
+    // Compiled beside and renamed into place, so concurrent starts never see half a class.
+    const staging = `${classDir}.${process.pid}.${Date.now()}`;
+    const compiled = spawnSync('javac', ['-nowarn', '-cp', jar, '-d', staging, LAUNCHER_SOURCE], {
+      stdio: 'ignore',
+    });
+    if (compiled.error || compiled.status !== 0) return ['-cp', jar, LAUNCHER_SOURCE];
+    try {
+      renameSync(staging, classDir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return ['-cp', `${classDir}${delimiter}${jar}`, className];
+}
+
+/**
+ * Starts Amazon's DynamoDB Local on a free port of 127.0.0.1 only and waits until it really listens (it can
  * exit 0 without serving, for example on a bad data directory). Java runs under a small
  * shell watchdog that kills it when this process goes away, even by SIGKILL, so no Java
  * process outlives the stack.
@@ -67,8 +99,7 @@ export async function startDynamoDbLocal(options: {
   const args = [
     `-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`,
     '-Xmx512m',
-    '-jar',
-    join(jars, 'DynamoDBLocal.jar'),
+    ...loopbackLauncher(join(jars, 'DynamoDBLocal.jar')),
     '-port',
     String(port),
     '-sharedDb',

@@ -37,6 +37,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // `npm start` execs this process in place of its shell, so npm's signals reach it; should
+  // npm itself be killed outright, this process (now init's child) stops as well.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 250).unref();
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,7 @@ import {
 import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../shared/adapters/dynamodb/tenant-store.js';
+import { WorkerSvgRenderer } from '../shared/adapters/node/worker-svg-renderer.js';
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { DEFAULT_ROLE } from '../shared/auth/tenants.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
@@ -177,6 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       webhooks: { secretBox: webhooks.secretBox, queue: webhooks.queue, allowLocal },
       // Kept with the data, so the secrets tenants verify http actions with survive a restart.
       actionSigningKey,
+      svgRenderer: new WorkerSvgRenderer(),
     });
     workflows = deps.workflows;
     const demoApiKey = await ensureDemoTenant(

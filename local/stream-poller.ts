@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { keys } from '../shared/table.js';
+import { keys, recordTypes } from '../shared/table.js';
 import { lambdaContext } from './api-gateway.js';
 
 export interface StreamPollerOptions {
@@ -40,7 +40,6 @@ interface Shard {
 
 type LambdaImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
-const CHECKPOINT_ENTITY = 'streamCheckpoint';
 const RESCAN_SHARDS_MS = 5000;
 const BACKOFF_MS = 1000;
 
@@ -79,7 +78,8 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
   };
 }
 
-const isCheckpoint = (record: StreamRecord) => record.dynamodb?.NewImage?.entity?.S === CHECKPOINT_ENTITY;
+const isCheckpoint = (record: StreamRecord) =>
+  record.dynamodb?.NewImage?.entity?.S === recordTypes.streamCheckpoint;
 
 /**
  * Reads DynamoDB Local's stream of the table into the events handler, as Lambda's event
@@ -138,7 +138,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
         TableName: tableName,
         Item: {
           ...keys.streamCheckpoint(streamArn as string, shard.id),
-          entity: CHECKPOINT_ENTITY,
+          entity: recordTypes.streamCheckpoint,
           sequenceNumber: shard.lastSequence,
           closed: shard.closed,
         },

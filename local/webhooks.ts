@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEventsHandler, passesEventSourceFilter } from '../functions/events/handler.js';
+import { createEventsHandler } from '../functions/events/handler.js';
 import {
   type CapacityCollector,
   createDocumentClient,
@@ -10,6 +10,7 @@ import {
 import { DynamoWebhookStore } from '../shared/adapters/dynamodb/webhook-store.js';
 import { AesGcmSecretBox } from '../shared/adapters/node/aes-gcm-secret-box.js';
 import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
+import { passesStreamFilter } from '../shared/table.js';
 import { DeliveryWorker } from '../shared/webhooks/delivery-worker.js';
 import { WebhookFanOut } from '../shared/webhooks/fan-out.js';
 import { defaultRetryScheduleMs, parseRetrySchedule } from '../shared/webhooks/retry-schedule.js';
@@ -123,7 +124,7 @@ export async function startLocalWebhooks(options: LocalWebhookOptions) {
       : async (event, context) => {
           const started = performance.now();
           invocations.eventBatches++;
-          if (event.Records.some(passesEventSourceFilter)) invocations.eventBatchesInvoked++;
+          if (event.Records.some(passesStreamFilter)) invocations.eventBatchesInvoked++;
           try {
             return await events(event, context);
           } finally {

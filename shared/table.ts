@@ -28,11 +28,70 @@ export const tableDefinition = {
 export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];
 
 /**
+ * What an item is: every item carries its type in `entity`. The stream filter, the events
+ * function and the local runtime tell history events and orders apart by it.
+ */
+export const ENTITY_ATTRIBUTE = 'entity';
+export const recordTypes = {
+  order: 'order',
+  event: 'event',
+  idempotency: 'idempotency',
+  tenant: 'tenant',
+  tenantKey: 'tenantKey',
+  apiKey: 'apiKey',
+  workflowVersion: 'workflowVersion',
+  activeWorkflow: 'activeWorkflow',
+  inventory: 'inventory',
+  reservation: 'reservation',
+  webhook: 'webhook',
+  delivery: 'delivery',
+  queuedDelivery: 'queuedDelivery',
+  purchaseOrder: 'purchaseOrder',
+  laborTask: 'laborTask',
+  streamCheckpoint: 'streamCheckpoint',
+} as const;
+
+/**
+ * The order item's attributes beside the order itself. The compiled wait state writes the
+ * token ones and reads `stage` and `order.version` (shared/workflow/compile.ts), so their
+ * names are part of the contract between the table and the state machines.
+ */
+export const orderAttributes = {
+  order: 'order',
+  /** Inside `order`: moves on with every change, so a conditional write on it proves nothing changed. */
+  version: 'version',
+  /** Top-level copy of the order's stage, for the wait's condition expression. */
+  stage: 'stage',
+  tenantId: 'tenantId',
+  lastSequence: 'lastSequence',
+  entry: 'entry',
+  stageEnteredAt: 'stageEnteredAt',
+  actionResults: 'actionResults',
+  attempt: 'attempt',
+  halted: 'halted',
+  /** Written by the manual-transition wait. */
+  taskToken: 'taskToken',
+  taskTokenStage: 'taskTokenStage',
+  /**
+   * The signal a change owes the waiting execution, stored with the change (its `token`). The
+   * next wait's own write removes it: by then the signal it held has been delivered.
+   */
+  pendingSignal: 'pendingSignal',
+} as const;
+
+const TENANT_PREFIX = 'T#';
+const ORDER_INFIX = '#O#';
+const ORDER_SORT_KEY = 'ORDER';
+
+/**
  * Key layout. Every tenant-owned key starts with `T#<tenantId>#` so that a key built
  * from one tenant's request can never address another tenant's item.
  */
 export const keys = {
-  order: (tenantId: string, orderId: string) => ({ pk: `T#${tenantId}#O#${orderId}`, sk: 'ORDER' }),
+  order: (tenantId: string, orderId: string) => ({
+    pk: `${TENANT_PREFIX}${tenantId}${ORDER_INFIX}${orderId}`,
+    sk: ORDER_SORT_KEY,
+  }),
   orderEvent: (tenantId: string, orderId: string, sequence: number) => ({
     pk: `T#${tenantId}#O#${orderId}`,
     sk: `EVT#${String(sequence).padStart(10, '0')}`,
@@ -45,6 +104,8 @@ export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
   apiKeyByHash: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  /** Never written: `/health` reads it to learn whether the table answers. */
+  healthProbe: { pk: 'HEALTH', sk: 'PROBE' },
   workflowVersion: (tenantId: string, version: number) => ({
     pk: `T#${tenantId}#WF`,
     sk: `V#${String(version).padStart(6, '0')}`,
@@ -96,3 +157,54 @@ export const keys = {
   }),
   laborTaskPrefix: 'TASK#',
 } as const;
+
+/**
+ * The order item's key as a state machine writes it: the same template as `keys.order`, in
+ * intrinsic functions over the execution state's `tenantId` and `orderId`.
+ */
+export const aslOrderKey = {
+  pk: { 'S.$': `States.Format('${TENANT_PREFIX}{}${ORDER_INFIX}{}', $.tenantId, $.orderId)` },
+  sk: { S: ORDER_SORT_KEY },
+} as const;
+
+export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+/**
+ * Which stream records invoke the events function: inserted history events, and orders written
+ * carrying a stored signal. CDK turns this into the event source's filter criteria; the local
+ * stream poller applies it with `passesStreamFilter`, so both invoke the function for the same
+ * records.
+ */
+export const streamFilters: readonly {
+  eventNames: readonly StreamEventName[];
+  recordType: string;
+  /** A map attribute of the new image and the string field it must have. */
+  requires?: { attribute: string; field: string };
+}[] = [
+  { eventNames: ['INSERT'], recordType: recordTypes.event },
+  {
+    eventNames: ['INSERT', 'MODIFY'],
+    recordType: recordTypes.order,
+    requires: { attribute: orderAttributes.pendingSignal, field: 'token' },
+  },
+];
+
+/** A stream record in DynamoDB's attribute-value form (the Lambda event's and the Streams API's). */
+export interface StreamRecordImages {
+  eventName?: string;
+  dynamodb?: { NewImage?: Record<string, StreamAttributeValue> };
+}
+type StreamAttributeValue = { S?: string; M?: Record<string, StreamAttributeValue> } & Record<
+  string,
+  unknown
+>;
+
+export function passesStreamFilter(record: StreamRecordImages): boolean {
+  const image = record.dynamodb?.NewImage;
+  return streamFilters.some(
+    (filter) =>
+      (filter.eventNames as readonly string[]).includes(record.eventName ?? '') &&
+      image?.[ENTITY_ATTRIBUTE]?.S === filter.recordType &&
+      (!filter.requires || image[filter.requires.attribute]?.M?.[filter.requires.field]?.S !== undefined),
+  );
+}

@@ -5,10 +5,12 @@ import type { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import type { ApiKeyAuthenticator } from '../../shared/auth/api-keys.js';
 import type { TenantService } from '../../shared/auth/tenants.js';
 import type { CursorCodec } from '../../shared/http/cursor.js';
+import type { DependencyProbe } from '../../shared/http/health.js';
 import type { IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import type { OrderService } from '../../shared/orders/service.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import type { WebhookService } from '../../shared/webhooks/subscriptions.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import type { WorkflowService } from '../../shared/workflow/service.js';
 
 /** Everything the api function's operations use, wired once per runtime (AWS or local). */
@@ -30,4 +32,7 @@ export interface ApiDeps {
   purchaseOrders: PurchaseOrderStore;
   laborTasks: LaborTaskStore;
   actionSigning: ActionSigningSecrets;
+  /** What `/health` checks. */
+  dependencies: DependencyProbe;
+  svgRenderer: SvgRenderer;
 }

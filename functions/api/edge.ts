@@ -4,7 +4,7 @@ import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-k
 import { ConflictError, StoreUnavailableError } from '../../shared/errors.js';
 import type { ApiResponse } from '../../shared/http/request.js';
 import type { RouteDefinition } from '../../shared/http/routes.js';
-import { canonicalJson } from '../../shared/json.js';
+import { canonicalJson, prototypeKeyPaths } from '../../shared/json.js';
 import type { StoredResponse } from '../../shared/orders/order-store.js';
 import { type Problem, ProblemError, problems } from '../../shared/problem.js';
 import { parseOrThrow } from '../../shared/validation.js';
@@ -81,6 +81,12 @@ export function parseBody(route: RouteDefinition, headers: Record<string, string
       [{ path: '', message: `Malformed JSON: ${(error as Error).message}` }],
       'The body is not valid JSON.',
     );
+  }
+  const reserved = prototypeKeyPaths(json);
+  if (reserved.length > 0) {
+    throw new ProblemError(422, 'reserved-key', '"__proto__" cannot be used as a key.', {
+      errors: reserved.map((path) => ({ path, message: 'Reserved key; use another name.' })),
+    });
   }
   return route.bodyValidation === 'domain' ? json : parseOrThrow(route.body, json);
 }

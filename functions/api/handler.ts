@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { validatePathParameters } from '../../shared/http/path-parameters.js';
 import type { ApiRequest, ApiResponse } from '../../shared/http/request.js';
 import { type Route, routeKey, routes } from '../../shared/http/routes.js';
 import { problems } from '../../shared/problem.js';
@@ -39,6 +40,7 @@ export function createApiHandler(deps: ApiDeps) {
       const authorizer = (event.requestContext as { authorizer?: { lambda?: Partial<AuthorizerContext> } })
         .authorizer?.lambda;
       const principal = await authenticate(route, headers, deps, authorizer);
+      validatePathParameters(route, event.pathParameters);
       const raw = rawBody(event);
       const body = parseBody(route, headers, raw);
       const query = parseQuery(route, event.queryStringParameters);

@@ -29,5 +29,8 @@ export const handler = createApiHandler(
       legacyDefaultStateMachineArn: env('LEGACY_DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
+    // One request per instance at a time: laying out in process stalls no one else, and the
+    // diagram limits bound how long it takes.
+    svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },
   }),
 );

@@ -2,6 +2,7 @@ import { InventoryService } from '../../shared/actions/inventory.js';
 import { ActionSigningSecrets } from '../../shared/actions/signing.js';
 import { dynamoActionStores } from '../../shared/adapters/dynamodb/action-stores.js';
 import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDependencyProbe } from '../../shared/adapters/dynamodb/dependency-probe.js';
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.js';
@@ -17,6 +18,7 @@ import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
 import { builtInDefaults, builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
+import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
 
@@ -33,6 +35,8 @@ export interface ApiConfig extends DynamoConfig {
   workflowTargets: CompileTargets;
   /** The local stack's switch letting `http` actions and webhooks call 127.0.0.1. */
   allowLocalUrls?: boolean;
+  /** How diagrams are laid out: off the event loop where one process serves everyone. */
+  svgRenderer: SvgRenderer;
 }
 
 /** Wires the api function's dependencies from configuration; AWS and the local stack both call it. */
@@ -66,6 +70,8 @@ export function wireApi(config: ApiConfig): ApiDeps {
       clock,
     ),
     ...actionDeps(dynamoActionStores(client, config.tableName), config.actionSigningKey),
+    dependencies: new DynamoDependencyProbe(client, config.tableName),
+    svgRenderer: config.svgRenderer,
   };
 }
 

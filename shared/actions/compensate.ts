@@ -1,5 +1,5 @@
+import { buildEvent, type NewEvent } from '../events/catalog.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
-import type { NewEvent } from '../orders/order-store.js';
 import { callHttpUndo, type HttpActionOptions } from './http.js';
 import { releaseInventory } from './inventory.js';
 import type { InventoryStore } from './inventory-store.js';
@@ -33,14 +33,16 @@ export async function compensate(stores: CompensationStores, context: ActionCont
     if (task.status !== 'cancelled' && (await stores.laborTasks.cancel(tenantId, task, at)))
       cancelledTasks.push(task.id);
   }
-  const events: Omit<NewEvent, 'actor'>[] = [];
+  const events: NewEvent[] = [];
   const cancelledPurchaseOrders: string[] = [];
   for (const purchaseOrder of await stores.purchaseOrders.allOfOrder(tenantId, order.id)) {
     if (purchaseOrder.status === 'cancelled') continue;
     if (!(await stores.purchaseOrders.cancel(tenantId, purchaseOrder, at))) continue;
     cancelledPurchaseOrders.push(purchaseOrder.id);
     const cancelled = { ...purchaseOrder, status: 'cancelled' as const, cancelledAt: at };
-    events.push({ type: 'purchase_order.cancelled', data: { order, purchaseOrder: cancelled } });
+    events.push(
+      buildEvent('purchase_order.cancelled', { type: 'system' }, { order, purchaseOrder: cancelled }),
+    );
   }
   const { result: released } = await releaseInventory(stores.inventory, context);
   const undoneIds = new Set(undone);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HTTP_ACTION_EVENT_TYPE } from '../events/catalog.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
 import type { Order } from '../orders/schema.js';
 import { deliverOnce } from '../webhooks/deliver.js';
@@ -8,8 +9,6 @@ import type { ActionSigningSecrets } from './signing.js';
 /** The largest response body stored as the action's result. */
 export const MAX_RESULT_BYTES = 32 * 1024;
 const DEFAULT_TIMEOUT_SECONDS = 10;
-/** The envelope's type, so a receiver that also takes webhooks can tell the two apart. */
-export const HTTP_ACTION_EVENT_TYPE = 'order.action';
 
 const Params = z.object({
   url: z.string(),

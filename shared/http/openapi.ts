@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { catalogEventTypes, eventCatalog } from '../events/catalog.js';
 import { type RouteDefinition, routes } from './routes.js';
 
 const Problem = z.object({
@@ -53,6 +54,30 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** One webhook per catalog event type: the envelope POSTed to subscribers, with its `data`. */
+function webhooksOf(): Record<string, unknown> {
+  return Object.fromEntries(
+    catalogEventTypes.map((type) => {
+      const envelope = z.object({
+        id: z.string(),
+        type: z.literal(type),
+        tenantId: z.string(),
+        timestamp: z.iso.datetime(),
+        data: eventCatalog[type].data,
+      });
+      const operation = {
+        summary: eventCatalog[type].when,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaOf(envelope, 'output') } },
+        },
+        responses: { '2XX': { description: 'Received; any other answer is retried.' } },
+      };
+      return [type, { post: operation }];
+    }),
+  );
+}
+
 /** The OpenAPI 3.1 document, generated from the route table and the zod schemas that validate requests. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -90,6 +115,7 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'Orderflow API', version: '1.0.0' },
     paths,
+    webhooks: webhooksOf(),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
       schemas: { Problem: schemaOf(Problem, 'output') },

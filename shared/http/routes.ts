@@ -69,7 +69,10 @@ export interface RouteDefinition {
   success: { status: number; schema?: z.ZodType; contentType?: string };
 }
 
-const Health = z.object({ status: z.literal('ok') });
+const Health = z.object({
+  status: z.literal('ok'),
+  dependencies: z.object({ database: z.literal('up') }).describe('Down: 503 naming the part.'),
+});
 
 /**
  * The one route table. The api function dispatches on it, the local server matches paths
@@ -82,7 +85,7 @@ export const routes = [
     method: 'GET',
     path: '/health',
     auth: 'none',
-    summary: 'Liveness check.',
+    summary: 'Readiness: 200 when the database answers, else 503 naming what is down.',
     success: { status: 200, schema: Health },
   },
   {

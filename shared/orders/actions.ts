@@ -1,5 +1,5 @@
+import type { NewEvent } from '../events/catalog.js';
 import type { TaskAction } from '../workflow/task-payloads.js';
-import type { NewEvent } from './order-store.js';
 import type { Order } from './schema.js';
 
 /** One onEnter action to run for one stage entry of an order. */
@@ -20,7 +20,7 @@ export interface ActionOutcome {
   /** Stored on the `order.action_succeeded` event (for example an `http` action's response body). */
   result?: Record<string, unknown>;
   /** Further history events (a `notify` action's custom event). */
-  events?: Omit<NewEvent, 'actor'>[];
+  events?: NewEvent[];
 }
 
 /**

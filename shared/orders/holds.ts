@@ -4,11 +4,13 @@
  * plan under the same version condition as every change, so a transition planned before a
  * hold committed fails its write and is planned again, now refused.
  */
+
+import { buildEvent, type NewEvent } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { problems } from '../problem.js';
 import type { Workflow } from '../workflow/schema.js';
 import { HELD_WAIT_SUFFIX } from '../workflow/task-payloads.js';
-import type { NewEvent, OrderRecord, PendingSignal } from './order-store.js';
+import type { OrderRecord, PendingSignal } from './order-store.js';
 import type { Actor, Hold, Order, PlaceHoldRequest } from './schema.js';
 import { executionState, stageOf } from './transitions.js';
 
@@ -63,7 +65,7 @@ export function planPlaceHold(input: {
     version: order.version + 1,
     updatedAt: now.toISOString(),
   };
-  return { order: next, events: [{ type: 'order.hold_placed', actor, data: { order: next, hold } }], hold };
+  return { order: next, events: [buildEvent('order.hold_placed', actor, { order: next, hold })], hold };
 }
 
 /**
@@ -87,11 +89,10 @@ export function planReleaseHold(input: {
   const holds = activeHolds(order).filter((candidate) => candidate.id !== holdId);
   const next: Order = { ...order, holds, version: order.version + 1, updatedAt: now.toISOString() };
   const events: NewEvent[] = [
-    {
-      type: 'order.hold_released',
-      actor,
-      data: { order: next, hold: { ...hold, releasedAt: now.toISOString() } },
-    },
+    buildEvent('order.hold_released', actor, {
+      order: next,
+      hold: { ...hold, releasedAt: now.toISOString() },
+    }),
   ];
   if (holds.length > 0) return { order: next, events };
   const parked = parkedWait(record);

@@ -1,11 +1,6 @@
+import type { NewEvent } from '../events/catalog.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
-import type { Actor, ListOrdersQuery, Order, OrderEvent } from './schema.js';
-
-export interface NewEvent {
-  type: string;
-  actor: Actor;
-  data: Record<string, unknown>;
-}
+import type { ListOrdersQuery, Order, OrderEvent } from './schema.js';
 
 /** A signal owed to the order's execution: the wait's token and the execution's next state. */
 export interface PendingSignal {

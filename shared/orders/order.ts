@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import { canonicalJson } from '../json.js';
-import { type ProblemDetail, problems } from '../problem.js';
+import { type ProblemDetail, ProblemError, problems } from '../problem.js';
 import { issuesToProblems } from '../validation.js';
 import {
   type CreateOrderRequest,
@@ -13,9 +13,40 @@ import {
 
 type Details = Pick<Order, 'items' | 'services'>;
 
+/**
+ * The largest amount, line total or order total (minor units). Every amount stays a safe
+ * integer below it, so totals are exact.
+ */
+export const MAX_MONEY = 1_000_000_000_000;
+
+/** The order's totals, or a 422 naming every line and total over `MAX_MONEY`. */
 export function computeTotals(details: Details, currency: string): Order['totals'] {
-  const items = details.items.reduce((sum, item) => sum + (item.unitPrice ?? 0) * item.quantity, 0);
+  const over: ProblemDetail[] = [];
+  const overLimit = (path: string, amount: number) => {
+    if (amount > MAX_MONEY)
+      over.push({ path, message: `${amount} is over the limit of ${MAX_MONEY} minor units.` });
+  };
+  const lineTotals = details.items.map((item) => (item.unitPrice ?? 0) * item.quantity);
+  lineTotals.forEach((total, index) => {
+    overLimit(`/items/${index}`, total);
+  });
+  const items = lineTotals.reduce((sum, total) => sum + total, 0);
   const services = details.services.reduce((sum, service) => sum + (service.price ?? 0), 0);
+  if (over.length === 0) {
+    overLimit('/totals/items', items);
+    overLimit('/totals/services', services);
+    overLimit('/totals/grand', items + services);
+  }
+  if (over.length > 0) {
+    throw new ProblemError(
+      422,
+      'amount-too-large',
+      `Amounts and totals are limited to ${MAX_MONEY} minor units.`,
+      {
+        errors: over,
+      },
+    );
+  }
   return { currency, items, services, grand: items + services };
 }
 

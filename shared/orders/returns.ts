@@ -6,9 +6,10 @@
  * refunded, or requested → rejected); two requests racing on one return are both
  * planned on the version they read, one commits, the other is re-planned and refused.
  */
+
+import { buildEvent, type NewEvent } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { type ProblemDetail, ProblemError, problems } from '../problem.js';
-import type { NewEvent } from './order-store.js';
 import type { Actor, Order, OrderReturn, RefundReturnRequest, RequestReturnRequest } from './schema.js';
 
 /** What each status may move to. */
@@ -96,7 +97,7 @@ export function planReturnRequest(input: {
   const next = changed(order, [...existing, returnedNow], now);
   return {
     order: next,
-    events: [{ type: 'return.requested', actor, data: { order: next, return: returnedNow } }],
+    events: [buildEvent('return.requested', actor, { order: next, return: returnedNow })],
     returned: returnedNow,
   };
 }
@@ -152,7 +153,7 @@ export function planReturnStep(input: {
   const next = changed(order, existing.with(index, moved), now);
   return {
     order: next,
-    events: [{ type: `return.${step.to}`, actor, data: { order: next, return: moved } }],
+    events: [buildEvent(`return.${step.to}`, actor, { order: next, return: moved })],
     returned: moved,
     ...(step.to === 'received' && step.restock
       ? { restock: current.items.map(({ sku, quantity }) => ({ sku, quantity })) }

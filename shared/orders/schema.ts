@@ -280,17 +280,29 @@ export type OrderEvent = z.infer<typeof OrderEvent>;
 
 const isoDate = z.iso.datetime({ offset: true });
 
-export const ListOrdersQuery = z.strictObject({
-  stage: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'Not a stage id.')
-    .optional(),
-  customerEmail: z.email().max(254).optional(),
-  createdAfter: isoDate.optional(),
-  createdBefore: isoDate.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
+export const ListOrdersQuery = z
+  .strictObject({
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'Not a stage id.')
+      .optional(),
+    customerEmail: z.email().max(254).optional(),
+    createdAfter: isoDate.optional(),
+    createdBefore: isoDate.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(2048).optional(),
+  })
+  .superRefine(({ createdAfter, createdBefore }, ctx) => {
+    if (createdAfter === undefined || createdBefore === undefined) return;
+    if (Date.parse(createdAfter) <= Date.parse(createdBefore)) return;
+    for (const path of ['createdAfter', 'createdBefore']) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [path],
+        message: 'createdAfter must not be later than createdBefore.',
+      });
+    }
+  });
 export type ListOrdersQuery = z.output<typeof ListOrdersQuery>;
 
 export const PageQuery = z.strictObject({

@@ -1,11 +1,12 @@
 import type { Principal } from '../auth/api-keys.js';
+import { buildEvent, customEvent, type NewEvent } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { ProblemError, problems } from '../problem.js';
 import { conditionView, evaluateCondition } from '../workflow/conditions.js';
 import type { Stage, Workflow } from '../workflow/schema.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
 import { assertNotHeld } from './holds.js';
-import type { NewEvent, OrderRecord } from './order-store.js';
+import type { OrderRecord } from './order-store.js';
 import { unmetRequirements } from './requirements.js';
 import type { Actor, Order, ShipmentRequest, TransitionRequest } from './schema.js';
 
@@ -129,7 +130,7 @@ export function planShipment(input: {
   };
   return {
     order: next,
-    events: [{ type: 'order.shipment_created', actor, data: { order: next, shipment } }],
+    events: [buildEvent('order.shipment_created', actor, { order: next, shipment })],
     shipment,
   };
 }
@@ -163,20 +164,22 @@ export function enterStage(input: {
     updatedAt: now.toISOString(),
   };
   const events: NewEvent[] = [
-    {
-      type: 'order.stage_changed',
-      actor,
-      data: { order: next, from: order.stage, to, cause, ...(note ? { note } : {}) },
-    },
-    ...stage.emits.map((type) => ({
-      type,
-      actor,
-      data:
-        // An automatic move after the last parcel announces that parcel.
-        type === 'order.shipped'
-          ? { order: next, shipment: shipment ?? next.shipments.at(-1) ?? null }
-          : { order: next, stage: to },
-    })),
+    buildEvent('order.stage_changed', actor, {
+      order: next,
+      from: order.stage,
+      to,
+      cause,
+      ...(note ? { note } : {}),
+    }),
+    ...stage.emits.map((type) =>
+      type === 'order.shipped'
+        ? // An automatic move after the last parcel announces that parcel.
+          buildEvent('order.shipped', actor, {
+            order: next,
+            shipment: shipment ?? next.shipments.at(-1) ?? null,
+          })
+        : customEvent(type, actor, { order: next, stage: to }),
+    ),
   ];
   return { order: next, events };
 }

@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { buildEvent, type NewEvent } from '../events/catalog.js';
 import type { Workflow } from '../workflow/schema.js';
 import {
   type ActionFailedPayload,
@@ -12,15 +12,16 @@ import {
   type TaskPayload,
 } from '../workflow/task-payloads.js';
 import type { ActionOutcome, ActionRunner } from './actions.js';
+import { type ConflictPolicy, OrderChangeRunner, type PlanInput } from './change-runner.js';
 import { activeHolds } from './holds.js';
-import type { ActionResult, NewEvent, OrderChange, OrderRecord, OrderStore } from './order-store.js';
+import type { ActionResult, OrderChange, OrderRecord, OrderStore } from './order-store.js';
 import type { Actor, Order } from './schema.js';
 import { enterStage, executionState, stageOf } from './transitions.js';
-import { type WorkflowSource, workflowRefOf } from './workflow-source.js';
+import type { WorkflowSource } from './workflow-source.js';
 
 const SYSTEM: Actor = { type: 'system' };
 /** Writes by the execution retry this often when a client write got in between read and write. */
-const WRITE_ATTEMPTS = 5;
+const taskConflicts: ConflictPolicy = { attempts: 5, exhausted: (conflict) => conflict };
 const MAX_ERROR_LENGTH = 1000;
 
 /** The order is no longer where the execution thinks; the machine reloads it and routes again. */
@@ -75,12 +76,19 @@ function actionsState(
  * retried or outdated task changes nothing twice.
  */
 export class WorkflowTasks {
+  private readonly changes: OrderChangeRunner;
+
   constructor(
-    private readonly store: OrderStore,
-    private readonly workflows: WorkflowSource<Workflow>,
+    store: OrderStore,
+    workflows: WorkflowSource<Workflow>,
     private readonly actions: ActionRunner,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.changes = new OrderChangeRunner(store, workflows, {
+      clock,
+      missing: (orderId) => new OrderGoneError(orderId),
+    });
+  }
 
   handle(payload: TaskPayload): Promise<ExecutionState> {
     switch (payload.kind) {
@@ -95,53 +103,40 @@ export class WorkflowTasks {
     }
   }
 
-  private async read(
-    tenantId: string,
-    orderId: string,
-  ): Promise<{ record: OrderRecord; workflow: Workflow }> {
-    const record = await this.store.get(tenantId, orderId);
-    if (!record) throw new OrderGoneError(orderId);
-    const { version, revision } = workflowRefOf(record.order);
-    const pinned = await this.workflows.version(tenantId, version, revision);
-    if (!pinned) throw new Error(`Workflow version ${record.order.workflow.version} is missing.`);
-    return { record, workflow: pinned.workflow };
-  }
-
   /**
-   * Reads the order (unless the caller just did), checks it is still at (stage, entry), and
-   * writes the change built from that read; a concurrent client write makes it read and
-   * build again.
+   * Writes the change built from a read of the order, if the order is still at (stage, entry)
+   * the execution believes (the first read may be the one the caller just made); a concurrent
+   * client write makes it read and build again.
    */
   private async change(
     tenantId: string,
     orderId: string,
     at: { stage: string; entry: number },
     build: (record: OrderRecord, workflow: Workflow) => OrderChange,
-    known?: { record: OrderRecord; workflow: Workflow },
+    known?: Omit<PlanInput, 'now'>,
   ): Promise<{ record: OrderRecord; change: OrderChange }> {
-    for (let attempt = 1; ; attempt++) {
-      const { record, workflow } = attempt === 1 && known ? known : await this.read(tenantId, orderId);
-      if (record.order.stage !== at.stage || record.entry !== at.entry) {
-        throw new StageConflictError(
-          `Order ${orderId} is at ${record.order.stage} #${record.entry}, not ${at.stage} #${at.entry}.`,
-        );
-      }
-      const change = build(record, workflow);
-      try {
-        await this.store.update(tenantId, record, change);
-        return { record, change };
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
-      }
-    }
+    const { record, change } = await this.changes.run(
+      tenantId,
+      orderId,
+      ({ record, pinned }) => {
+        if (record.order.stage !== at.stage || record.entry !== at.entry) {
+          throw new StageConflictError(
+            `Order ${orderId} is at ${record.order.stage} #${record.entry}, not ${at.stage} #${at.entry}.`,
+          );
+        }
+        return { change: build(record, pinned.workflow) };
+      },
+      taskConflicts,
+      known,
+    );
+    return { record, change: change as OrderChange };
   }
 
   private async runActions(payload: RunActionsPayload): Promise<ExecutionState> {
     const { tenantId, orderId, stage, entry } = payload;
     // Each action's write is conditional on the order as last read or written here, so a
     // client's change in between makes that write read the order again.
-    const read = await this.read(tenantId, orderId);
-    const { workflow } = read;
+    const read = await this.changes.read(tenantId, orderId);
     let { record } = read;
     for (const action of payload.actions) {
       if (record.order.stage !== stage || record.entry !== entry) {
@@ -161,8 +156,8 @@ export class WorkflowTasks {
         tenantId,
         orderId,
         { stage, entry },
-        (current, pinned) => this.successChange(current, pinned, action, outcome, entry),
-        { record, workflow },
+        (current, workflow) => this.successChange(current, workflow, action, outcome, entry),
+        { record, pinned: read.pinned },
       );
       record = {
         ...written.record,
@@ -193,17 +188,13 @@ export class WorkflowTasks {
       updatedAt: this.clock().toISOString(),
     };
     const events: NewEvent[] = [
-      {
-        type: 'order.action_succeeded',
-        actor: SYSTEM,
-        data: {
-          order,
-          stage: order.stage,
-          action: { id: action.id, type: action.type },
-          ...(outcome.result ? { result: outcome.result } : {}),
-        },
-      },
-      ...(outcome.events ?? []).map((event) => ({ ...event, actor: SYSTEM })),
+      buildEvent('order.action_succeeded', SYSTEM, {
+        order,
+        stage: order.stage,
+        action: { id: action.id, type: action.type },
+        ...(outcome.result ? { result: outcome.result } : {}),
+      }),
+      ...(outcome.events ?? []),
     ];
     return { order, events, actionResults };
   }
@@ -230,16 +221,12 @@ export class WorkflowTasks {
         actions: actionsState(workflow, stage, entry, actionResults),
         updatedAt: this.clock().toISOString(),
       };
-      const failure: NewEvent = {
-        type: 'order.action_failed',
-        actor: SYSTEM,
-        data: {
-          order: failedOrder,
-          stage,
-          action: { id: failedId, type: failedAction?.type ?? 'unknown' },
-          error,
-        },
-      };
+      const failure = buildEvent('order.action_failed', SYSTEM, {
+        order: failedOrder,
+        stage,
+        action: { id: failedId, type: failedAction?.type ?? 'unknown' },
+        error,
+      });
       if (typeof payload.onError === 'string') {
         return { order: failedOrder, events: [failure], actionResults, halted: payload.onError === 'fail' };
       }
@@ -270,7 +257,7 @@ export class WorkflowTasks {
         if (due > this.clock().getTime()) throw new NotYetDueError(new Date(due));
       }
       // Decided on the order as this write expects it: a hold that commits first fails the write.
-      if (activeHolds(record.order).length > 0) throw new OnHoldError(orderId);
+      if (activeHolds(record.order).length > 0) throw new OnHoldError(record.order.id);
       return {
         ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
         enterStage: true,
@@ -280,7 +267,7 @@ export class WorkflowTasks {
   }
 
   private async reload(tenantId: string, orderId: string): Promise<ExecutionState> {
-    const { record } = await this.read(tenantId, orderId);
+    const { record } = await this.changes.read(tenantId, orderId);
     return executionState(tenantId, record.order, record.entry);
   }
 }

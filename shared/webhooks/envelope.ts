@@ -3,29 +3,7 @@
  * that decides which endpoints receive an event.
  */
 import * as z from 'zod';
-
-export const eventTypes = {
-  orderCreated: 'order.created',
-  orderUpdated: 'order.updated',
-  orderStageChanged: 'order.stage_changed',
-  orderShipped: 'order.shipped',
-  orderActionFailed: 'order.action_failed',
-} as const;
-
-export type BuiltInEventType = (typeof eventTypes)[keyof typeof eventTypes];
-
-/** The subscription filter that matches every event type. */
-export const allEventTypes = '*';
-
-/** Custom types come from a workflow's `emits` and `notify`; spec/workflow-format.md sets their form. */
-export const customEventTypePattern = /^[a-z][a-z0-9_.]{2,63}$/;
-
-export const eventTypeSchema = z
-  .string()
-  .regex(customEventTypePattern, 'an event type such as order.shipped');
-
-/** One entry of a subscription's `events`: an event type or `*`. */
-export const eventFilterSchema = z.union([z.literal(allEventTypes), eventTypeSchema]);
+import { ALL_EVENT_TYPES, eventTypeSchema } from '../events/catalog.js';
 
 export const eventEnvelopeSchema = z.object({
   id: z.string().min(1),
@@ -41,5 +19,5 @@ export type EventEnvelope<Data extends Record<string, unknown> = Record<string, 
 > & { data: Data };
 
 export function matchesSubscription(eventType: string, filters: readonly string[]): boolean {
-  return filters.some((filter) => filter === allEventTypes || filter === eventType);
+  return filters.some((filter) => filter === ALL_EVENT_TYPES || filter === eventType);
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { eventFilterSchema } from './envelope.js';
+import { eventFilterSchema } from '../events/catalog.js';
 import { checkUrlSyntax, maxUrlLength } from './url-safety.js';
 
 export const CreateWebhookRequest = z.strictObject({

@@ -10,6 +10,7 @@
  * exists that the design does not need. The output is deterministic: the same
  * workflow and targets give byte-identical JSON.
  */
+import { aslOrderKey, orderAttributes } from '../table.js';
 import { durationSeconds } from './duration.js';
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
@@ -17,11 +18,7 @@ import {
   HELD_WAIT_SUFFIX,
   NOT_YET_DUE_ERROR,
   ON_HOLD_ERROR,
-  ORDER_STAGE_ATTRIBUTE,
-  PENDING_SIGNAL_ATTRIBUTE,
   STAGE_CONFLICT_ERROR,
-  TASK_TOKEN_ATTRIBUTE,
-  TASK_TOKEN_STAGE_ATTRIBUTE,
   type TaskAction,
   UNKNOWN_STAGE_ERROR,
 } from './task-payloads.js';
@@ -227,12 +224,12 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           // token to signal, so the condition fails, and Reload evaluates the fresh order.
           ConditionExpression: '#stage = :stage AND #order.#version = :version',
           ExpressionAttributeNames: {
-            '#stage': ORDER_STAGE_ATTRIBUTE,
-            '#taskToken': TASK_TOKEN_ATTRIBUTE,
-            '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-            '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
-            '#order': 'order',
-            '#version': 'version',
+            '#stage': orderAttributes.stage,
+            '#taskToken': orderAttributes.taskToken,
+            '#taskTokenStage': orderAttributes.taskTokenStage,
+            '#pendingSignal': orderAttributes.pendingSignal,
+            '#order': orderAttributes.order,
+            '#version': orderAttributes.version,
           },
           ExpressionAttributeValues: {
             ':taskToken': { 'S.$': '$$.Task.Token' },
@@ -246,17 +243,16 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Resource: WAIT_FOR_TRANSITION_RESOURCE,
       Parameters: {
         TableName: targets.tableName,
-        // shared/table.ts keys.order
-        Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        Key: aslOrderKey,
         // A signal still stored on the order is the one that brought the execution here.
         UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
         // The order may have moved before the wait began; then nobody would signal this token.
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: {
-          '#stage': ORDER_STAGE_ATTRIBUTE,
-          '#taskToken': TASK_TOKEN_ATTRIBUTE,
-          '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-          '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
+          '#stage': orderAttributes.stage,
+          '#taskToken': orderAttributes.taskToken,
+          '#taskTokenStage': orderAttributes.taskTokenStage,
+          '#pendingSignal': orderAttributes.pendingSignal,
         },
         ExpressionAttributeValues: { ':taskToken': { 'S.$': '$$.Task.Token' }, ':stage': { S: stage.id } },
         ...versionCheck,
@@ -343,17 +339,18 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Resource: WAIT_FOR_TRANSITION_RESOURCE,
       Parameters: {
         TableName: targets.tableName,
-        Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
+        Key: aslOrderKey,
         UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :heldStage REMOVE #pendingSignal',
         // Parks only while the order is still here and still held: a release that committed
         // before the wait began found no token to signal.
         ConditionExpression: '#stage = :stage AND size(#order.#holds) > :none',
         ExpressionAttributeNames: {
-          '#stage': ORDER_STAGE_ATTRIBUTE,
-          '#taskToken': TASK_TOKEN_ATTRIBUTE,
-          '#taskTokenStage': TASK_TOKEN_STAGE_ATTRIBUTE,
-          '#pendingSignal': PENDING_SIGNAL_ATTRIBUTE,
-          '#order': 'order',
+          '#stage': orderAttributes.stage,
+          '#taskToken': orderAttributes.taskToken,
+          '#taskTokenStage': orderAttributes.taskTokenStage,
+          '#pendingSignal': orderAttributes.pendingSignal,
+          '#order': orderAttributes.order,
+          // Inside `order`, like `version`: the order's active holds (shared/orders/schema.ts).
           '#holds': 'holds',
         },
         ExpressionAttributeValues: {

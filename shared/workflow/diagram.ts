@@ -4,7 +4,7 @@
  * solid, auto ones dashed, timeouts dotted and labelled, action-failure routes red;
  * final stages have a double border and each stage lists its onEnter actions.
  */
-import { instance, type Viz } from '@viz-js/viz';
+import type { Viz } from '@viz-js/viz';
 import type { Stage, Workflow } from './schema.js';
 
 type Edge = { from: string; to: string; kind: 'manual' | 'auto' | 'timeout' | 'error'; label?: string };
@@ -52,7 +52,7 @@ export function workflowToMermaid(workflow: Workflow): string {
   return `${lines.join('\n')}\n`;
 }
 
-function workflowToDot(workflow: Workflow): string {
+export function workflowToDot(workflow: Workflow): string {
   const quote = (value: string) =>
     `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
   const lines = [
@@ -85,7 +85,13 @@ function workflowToDot(workflow: Workflow): string {
 
 let viz: Promise<Viz> | undefined;
 
+/** Graphviz layout: heavy for dense graphs, so the API runs it through a `SvgRenderer`. */
+export async function dotToSvg(dot: string): Promise<string> {
+  // Loaded on first use: parsing Graphviz's WebAssembly stalls the thread that loads it.
+  viz ??= import('@viz-js/viz').then(({ instance }) => instance());
+  return (await viz).renderString(dot, { format: 'svg' });
+}
+
 export async function workflowToSvg(workflow: Workflow): Promise<string> {
-  viz ??= instance();
-  return (await viz).renderString(workflowToDot(workflow), { format: 'svg' });
+  return dotToSvg(workflowToDot(workflow));
 }

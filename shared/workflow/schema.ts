@@ -5,12 +5,12 @@
  * reaches a final stage, ...) live in validate.ts, which reports them all at once.
  */
 import * as z from 'zod';
+import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
 import { conditionFieldType, parseMatchesPattern } from './condition-language.js';
 import { parseDuration } from './duration.js';
 
 export const WORKFLOW_FORMAT = 'orderflow.workflow/v1';
 export const STAGE_ID_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
-export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.]{2,63}$/;
 /** Roles are names given to API keys; kept short and lowercase like stage ids. */
 export const ROLE_PATTERN = /^[a-z][a-z0-9_.-]{0,39}$/;
 /** Short enough that state names built from a stage id and an action id stay within ASL's 80 characters. */

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/api-keys.js';
-import { ConflictError } from '../errors.js';
-import { actorOf } from '../orders/service.js';
+import { type ConflictPolicy, retryOnConflict } from '../orders/change-runner.js';
+import { actorOf } from '../orders/plans.js';
 import type { WorkflowEngine } from '../orders/workflow-engine.js';
 import { ProblemError, problems } from '../problem.js';
 import { type AslDefinition, type CompileTargets, compileWorkflow } from './compile.js';
 import type { Workflow } from './schema.js';
 import { type ValidateOptions, type ValidationResult, validateWorkflow } from './validate.js';
 import type { WorkflowStore, WorkflowVersion } from './workflow-store.js';
+
+/** The version was deployed for the next number; another publish took it, so the client decides again. */
+const publishConflicts: ConflictPolicy = {
+  attempts: 1,
+  exhausted: () => problems.conflict('Another workflow was published at the same time; retry.'),
+};
 
 /** The built-in default workflow as a version every tenant has (it is not stored). */
 export interface BuiltInVersion {
@@ -64,22 +70,18 @@ export class WorkflowService {
     const asl = JSON.stringify(compileWorkflow(result.workflow, this.targets));
     const { version: active } = await this.store.active(principal.tenantId);
     const { executionTarget } = await this.engine.deploy(principal.tenantId, active + 1, asl);
-    try {
-      const published = await this.store.publish(principal.tenantId, {
-        workflow: result.workflow,
+    const published = await retryOnConflict(publishConflicts, () =>
+      this.store.publish(principal.tenantId, {
+        workflow: result.workflow as Workflow,
         document,
         asl,
         aslSha256: createHash('sha256').update(asl).digest('hex'),
         publishedBy: actorOf(principal),
         publishedAt: this.clock().toISOString(),
         ...(executionTarget ? { executionTarget } : {}),
-      });
-      return { version: published.version, warnings: result.warnings };
-    } catch (error) {
-      if (error instanceof ConflictError)
-        throw problems.conflict('Another workflow was published at the same time; retry.');
-      throw error;
-    }
+      }),
+    );
+    return { version: published.version, warnings: result.warnings };
   }
 
   async active(tenantId: string): Promise<{ version: number; document: unknown }> {

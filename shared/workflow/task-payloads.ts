@@ -45,21 +45,11 @@ export const UNKNOWN_STAGE_ERROR = 'Orderflow.UnknownStage';
 /** The Fail state reached after an action with `onError: "fail"` failed and was recorded. */
 export const ACTION_FAILED_ERROR = 'Orderflow.ActionFailed';
 
-/** Attributes the manual-transition wait writes onto the order item. */
-export const TASK_TOKEN_ATTRIBUTE = 'taskToken';
-export const TASK_TOKEN_STAGE_ATTRIBUTE = 'taskTokenStage';
-/**
- * The signal a change owes the waiting execution, stored with the change. The next wait's
- * own write removes it: by then the signal it held has been delivered.
- */
-export const PENDING_SIGNAL_ATTRIBUTE = 'pendingSignal';
 /**
  * What a held wait writes as `taskTokenStage`: the stage id and this suffix (stage ids never
  * contain `#`), so the API can tell a wait for a hold's release from a wait for a transition.
  */
 export const HELD_WAIT_SUFFIX = '#held';
-/** The order item's attribute the wait's condition compares with the stage id. */
-export const ORDER_STAGE_ATTRIBUTE = 'stage';
 
 /** An action as the task function receives it: the document's type-specific fields under `params`. */
 export interface TaskAction {

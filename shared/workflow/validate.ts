@@ -4,6 +4,9 @@
  * is reported at once with a JSON pointer; nothing the input contains makes it throw.
  */
 import type * as z from 'zod';
+import { eventCatalog, HTTP_ACTION_EVENT_TYPE } from '../events/catalog.js';
+import { issueMessage } from '../validation.js';
+import { checkUrlSyntax } from '../webhooks/url-safety.js';
 import { compileWorkflow } from './compile.js';
 import { MAX_CONDITION_DEPTH, type Workflow, workflowDocumentSchema } from './schema.js';
 
@@ -123,7 +126,7 @@ function fromZodIssue(issue: z.core.$ZodIssue, doc: unknown): ValidationIssue[] 
   if (issue.code === 'invalid_type' && at(doc, path) === undefined) {
     return [{ path: pointer(path), message: `${String(path.at(-1) ?? 'the document')} is required` }];
   }
-  return [{ path: pointer(path), message: issue.message }];
+  return [{ path: pointer(path), message: issueMessage(issue) }];
 }
 
 // Rules across stages. They read the raw document defensively, so that they run
@@ -239,6 +242,12 @@ function crossStageProblems(
       });
     }
     checkActions(stage.raw, base, allTargets, errors, options);
+    list(stage.raw.emits).forEach((raw, index) => {
+      const type = text(raw);
+      if (type !== undefined && isBuiltInEventType(type) && !EMITTABLE_BUILT_IN_TYPES.has(type)) {
+        errors.push({ path: `${base}/emits/${index}`, message: builtInEventMessage(type) });
+      }
+    });
     if (stage.id !== undefined && firstIndexOf.get(stage.id) === stage.index) edges.set(stage.id, targets);
   }
 
@@ -272,23 +281,37 @@ function checkActions(
         message: `"${transitionTo}" is not a transition target of this stage`,
       });
     }
-    if (raw.type !== 'http') return;
-    // The undo URL follows the same rules as the action's own.
-    const undo = isObject(raw.undo) ? raw.undo : undefined;
+    const undo = raw.type === 'http' && isObject(raw.undo) ? raw.undo : undefined;
+    // The undo URL follows the same rules as the action's own, at publish and at call time.
     for (const [field, url] of [
-      ['url', text(raw.url)],
+      ['url', raw.type === 'http' ? text(raw.url) : undefined],
       ['undo/url', text(undo?.url)],
     ] as const) {
-      if (url !== undefined && URL.canParse(url) && !isAllowedActionUrl(new URL(url), options)) {
-        errors.push({ path: `${path}/${field}`, message: 'http actions call https URLs only' });
-      }
+      if (url === undefined || !URL.canParse(url)) continue;
+      const syntax = checkUrlSyntax(url, { allowLocal: options.allowLocalHttpUrls === true });
+      if (!syntax.ok)
+        errors.push(...syntax.problems.map((message) => ({ path: `${path}/${field}`, message })));
+    }
+    const event = raw.type === 'notify' ? text(raw.event) : undefined;
+    if (event !== undefined && isBuiltInEventType(event)) {
+      errors.push({ path: `${path}/event`, message: builtInEventMessage(event) });
     }
   });
 }
 
-function isAllowedActionUrl(url: URL, options: ValidateOptions): boolean {
-  if (url.protocol === 'https:') return true;
-  return options.allowLocalHttpUrls === true && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+/**
+ * Built-in event types carry data the service vouches for, so a workflow may not publish
+ * them; `order.shipped` is the one a stage's `emits` names (the contract's default workflow),
+ * and the service builds its data with the shipment.
+ */
+const EMITTABLE_BUILT_IN_TYPES = new Set(['order.shipped']);
+
+function isBuiltInEventType(type: string): boolean {
+  return Object.hasOwn(eventCatalog, type) || type === HTTP_ACTION_EVENT_TYPE;
+}
+
+function builtInEventMessage(type: string): string {
+  return `"${type}" is a built-in event type; custom events need their own name (such as "shop.${type.split('.').pop()}")`;
 }
 
 function conditionDepthProblem(

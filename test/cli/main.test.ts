@@ -30,16 +30,35 @@ describe.concurrent('orderflow workflow validate', () => {
     expect(result.stdout).toContain('valid');
   });
 
-  it('exits 1 and prints each error as path: message', async () => {
+  it('exits 1 and prints every error where it stands (file:line:column), in document order', async () => {
     const file = join(dir, 'broken.json');
     const doc = JSON.parse(await readFile(example, 'utf8'));
-    doc.stages[0].transitions[0].to = 'nowhere';
     doc.stages[1].timeout.after = 'P2Y';
-    await writeFile(file, JSON.stringify(doc));
+    doc.stages[0].transitions[0].to = 'nowhere';
+    doc.stages[0].editable = 'yes';
+    await writeFile(file, JSON.stringify(doc, null, 2));
     const result = await orderflow('workflow', 'validate', file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('/stages/0/transitions/0/to: no stage has the id "nowhere"');
-    expect(result.stderr).toContain('/stages/1/timeout/after: ');
+    const lines = result.stderr.trim().split('\n');
+    const positions = lines.map((line) => {
+      const [, lineNo, column] = /^[^:]+:(\d+):(\d+): /.exec(line) ?? [];
+      return Number(lineNo) * 10_000 + Number(column);
+    });
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    const text = await readFile(file, 'utf8');
+    const lineOf = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    expect(lines).toContain(
+      `${file}:${lineOf('"editable": "yes"')}:19: editable must be true or false. (/stages/0/editable)`,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${file}:${lineOf('"nowhere"')}:\\d+: no stage has the id "nowhere". \\(/stages/0/transitions/0/to\\)$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/: .*\(\/stages\/1\/timeout\/after\)$/));
+    expect(result.stderr).not.toMatch(/Invalid (input|option)/);
   });
 
   it('prints warnings but still exits 0 for a valid document', async () => {
@@ -49,25 +68,39 @@ describe.concurrent('orderflow workflow validate', () => {
     await writeFile(file, JSON.stringify(doc));
     const result = await orderflow('workflow', 'validate', file);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(
-      'warning /stages/8: "orphan" cannot be reached from the initial stage "quote"',
+    expect(result.stderr).toMatch(
+      /: warning: "orphan" cannot be reached from the initial stage "quote"\. \(\/stages\/8\)\n$/,
     );
   });
 
-  it('exits 2 for a missing file, a file that is not JSON, and bad usage', async () => {
+  it('exits 1 with one clear line for a missing file and for a file that is not JSON', async () => {
     const notJson = join(dir, 'not.json');
-    await writeFile(notJson, '{ "format": ');
-    const [missing, bad, unknownCommand, unknownOption] = await Promise.all([
+    await writeFile(notJson, '{\n  "format": "orderflow.workflow/v1",,\n}');
+    const [missing, bad] = await Promise.all([
       orderflow('workflow', 'validate', join(dir, 'missing.json')),
       orderflow('workflow', 'validate', notJson),
+    ]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(`${join(dir, 'missing.json')}: cannot be read: there is no such file.\n`);
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toBe(
+      `${notJson}:2:37: this is not valid JSON: expected a field name in double quotes but found ",".\n`,
+    );
+  });
+
+  it('exits 2 with the usage for bad usage, and answers --version', async () => {
+    const [unknownCommand, unknownOption, version] = await Promise.all([
       orderflow('workflow', 'frobnicate', example),
       orderflow('workflow', 'validate', example, '--colour'),
+      orderflow('--version'),
     ]);
-    expect(missing.stderr).toContain('cannot read');
-    expect(bad.stderr).toContain('is not JSON');
     expect(unknownCommand.stderr).toContain('unknown command "frobnicate"\nusage:');
     expect(unknownOption.stderr).toContain("Unknown option '--colour'");
-    expect([missing.code, bad.code, unknownCommand.code, unknownOption.code]).toEqual([2, 2, 2, 2]);
+    expect([unknownCommand.code, unknownOption.code]).toEqual([2, 2]);
+    const { version: packageVersion } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    );
+    expect(version).toEqual({ code: 0, stdout: `orderflow ${packageVersion}\n`, stderr: '' });
   });
 });
 
@@ -99,7 +132,7 @@ describe.concurrent('orderflow workflow diagram', () => {
       orderflow('workflow', 'diagram', example, '-o', out),
       orderflow('workflow', 'diagram', example, '--mermaid'),
     ]);
-    expect(written).toMatchObject({ code: 0, stdout: '' });
+    expect(written).toMatchObject({ code: 0, stdout: `wrote ${out}\n` });
     const svg = await readFile(out, 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain('In production');

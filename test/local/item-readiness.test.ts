@@ -136,6 +136,16 @@ describe('item progress under a workflow that completes orders once every item i
     );
   });
 
+  it('lands every one of 50 concurrent progress updates on different lines of one order', async () => {
+    const skus = Array.from({ length: 50 }, (_, index) => `C${index}`);
+    const { body: order } = await call('/v1/orders', { method: 'POST', body: orderWith(skus) });
+    const answers = await Promise.all(skus.map((sku) => progress(order.id, sku, { status: 'done' })));
+    expect(answers.map((answer) => answer.status)).toEqual(skus.map(() => 200));
+    const stored = await get(order.id);
+    expect(stored.items.map((item: { status: string }) => item.status)).toEqual(skus.map(() => 'done'));
+    expect((await events(order.id)).filter((e) => e.type === 'order.item_progressed')).toHaveLength(50);
+  }, 120_000);
+
   it('does not wake an execution waiting in a stage without auto transitions', async () => {
     const { body: order } = await call('/v1/orders', { method: 'POST', body: orderWith(['S1', 'S2']) });
     expect((await move(order.id, 'submitted')).status).toBe(200);

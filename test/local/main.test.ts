@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,18 @@ async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boo
   }
   return check();
 }
+
+/** Whether any process listens on this TCP port of the machine. */
+const listening = (port: string) => {
+  const hex = Number(port).toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) =>
+    readFileSync(table, 'utf8')
+      .split('\n')
+      .some(
+        (line) => line.trim().split(/\s+/)[1]?.endsWith(`:${hex}`) && line.trim().split(/\s+/)[3] === '0A',
+      ),
+  );
+};
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
@@ -38,6 +50,27 @@ describe('npm start', () => {
     expect(await exited(stack.child)).toBe(0);
     expect(await eventually(() => !javaRunning(stack.dynamoPort))).toBe(true);
   }, 60_000);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops every process it started when ${signal} reaches the pid of npm start itself`, async () => {
+      const stack = await start(['--in-memory'], {}, 'npm');
+      expect(javaRunning(stack.dynamoPort)).toBe(true);
+      const apiPort = new URL(stack.url).port;
+      expect(listening(apiPort)).toBe(true);
+
+      process.kill(stack.child.pid as number, signal);
+      await exited(stack.child);
+      expect(await eventually(() => !listening(apiPort) && !javaRunning(stack.dynamoPort))).toBe(true);
+    }, 90_000);
+  }
+
+  it('stops every process it started when npm start itself is killed hard', async () => {
+    const stack = await start(['--in-memory'], {}, 'npm');
+    const apiPort = new URL(stack.url).port;
+    stack.child.kill('SIGKILL');
+    await exited(stack.child);
+    expect(await eventually(() => !listening(apiPort) && !javaRunning(stack.dynamoPort))).toBe(true);
+  }, 90_000);
 
   it('leaves no Java process behind when it is killed hard', async () => {
     const stack = await start(['--in-memory'], {});

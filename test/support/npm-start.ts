@@ -17,8 +17,17 @@ export function useNpmStart(baseEnv: Record<string, string> = {}) {
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   });
-  return function start(args: string[] = [], env: Record<string, string> = {}): Promise<StartedProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], {
+  return function start(
+    args: string[] = [],
+    env: Record<string, string> = {},
+    /** `npm`: through `npm start` itself, as the README says, rather than its entry point. */
+    via: 'node' | 'npm' = 'node',
+  ): Promise<StartedProcess> {
+    const [command, commandArgs] =
+      via === 'npm'
+        ? ['npm', ['start', '--', ...args]]
+        : [process.execPath, ['--import', 'tsx', 'local/main.ts', ...args]];
+    const child = spawn(command, commandArgs, {
       env: { ...process.env, PORT: '0', ...baseEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,13 +1,14 @@
+import { assertDrawable } from '../../../shared/workflow/diagram-renderer.js';
 import type { Operation } from './index.js';
 
 export const getWorkflowDiagram: Operation<'getWorkflowDiagram'> = async (
   { principal, query, headers },
-  { workflows },
+  { workflows, svgRenderer },
 ) => {
   const version = query.version ?? (await workflows.active(principal.tenantId)).version;
   const { workflow } = await workflows.version(principal.tenantId, version);
   // Graphviz in WebAssembly is most of the api bundle's weight: only diagram requests load it.
-  const { workflowToMermaid, workflowToSvg } = await import('../../../shared/workflow/diagram.js');
+  const { workflowToMermaid, workflowToDot } = await import('../../../shared/workflow/diagram.js');
   const headersOut = { 'workflow-version': String(version), vary: 'accept' };
   if ((headers.accept ?? '').includes('text/vnd.mermaid')) {
     return {
@@ -16,9 +17,10 @@ export const getWorkflowDiagram: Operation<'getWorkflowDiagram'> = async (
       body: workflowToMermaid(workflow),
     };
   }
+  assertDrawable(workflow);
   return {
     statusCode: 200,
     headers: { ...headersOut, 'content-type': 'image/svg+xml' },
-    body: await workflowToSvg(workflow),
+    body: await svgRenderer.render(workflowToDot(workflow)),
   };
 };

@@ -80,7 +80,13 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
   return DynamoDBDocumentClient.from(client, {
     // Numbers beyond 2^53 (a workflow condition's 1e21) are stored as the exact JS value they are,
     // and read back as JS numbers, not BigInts that JSON cannot hold.
-    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+    // The marshaller tells maps from class instances by `value.constructor.name`: a plain
+    // object with a key named `constructor` (order metadata may have one) is still a map.
+    marshallOptions: {
+      removeUndefinedValues: true,
+      allowImpreciseNumbers: true,
+      convertClassInstanceToMap: true,
+    },
     unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
   });
 }

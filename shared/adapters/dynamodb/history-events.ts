@@ -1,7 +1,7 @@
+import type { NewEvent } from '../../events/catalog.js';
 import { newId } from '../../ids.js';
-import type { NewEvent } from '../../orders/order-store.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
-import { keys } from '../../table.js';
+import { ENTITY_ATTRIBUTE, keys, recordTypes } from '../../table.js';
 import { pack, unpack } from './packing.js';
 
 /** The order's next history events, numbered on from `firstSequence`. */
@@ -29,7 +29,7 @@ export function numberedEvents(
 export function eventItem(tenantId: string, event: OrderEvent): Record<string, unknown> {
   return {
     ...keys.orderEvent(tenantId, event.orderId, event.sequence),
-    entity: 'event',
+    [ENTITY_ATTRIBUTE]: recordTypes.event,
     tenantId,
     ...event,
     data: pack(event.data),

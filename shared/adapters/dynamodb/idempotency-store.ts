@@ -13,7 +13,7 @@ import {
   type IdempotencyStore,
 } from '../../http/idempotency-store.js';
 import type { StoredResponse } from '../../orders/order-store.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 import { pack, unpack } from './packing.js';
 
@@ -37,7 +37,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             TableName: this.tableName,
             Item: {
               ...keys.idempotency(tenantId, key),
-              entity: 'idempotency',
+              entity: recordTypes.idempotency,
               state: 'pending',
               requestHash,
               owner,

@@ -15,7 +15,7 @@ import type {
 } from '../../actions/inventory-store.js';
 import type { InventoryLevel } from '../../actions/schema.js';
 import { ConflictError } from '../../errors.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 
 /** How often setting the stock is re-tried when a reservation or release races it. */
@@ -77,7 +77,7 @@ export class DynamoInventoryStore implements InventoryStore {
               UpdateExpression: `SET entity = :entity, tenantId = :tenantId, sku = :sku, onHand = :onHand, reserved = if_not_exists(reserved, :zero), available = :onHand - if_not_exists(reserved, :zero)${supplier === undefined ? '' : ', supplier = :supplier'}`,
               ConditionExpression: 'attribute_not_exists(pk) OR reserved <= :onHand',
               ExpressionAttributeValues: {
-                ':entity': 'inventory',
+                ':entity': recordTypes.inventory,
                 ':tenantId': tenantId,
                 ':sku': sku,
                 ':onHand': onHand,
@@ -116,7 +116,12 @@ export class DynamoInventoryStore implements InventoryStore {
     const { orderId, sku, quantity } = reservation;
     const put = {
       TableName: this.tableName,
-      Item: { ...keys.reservation(tenantId, orderId, sku), entity: 'reservation', tenantId, ...reservation },
+      Item: {
+        ...keys.reservation(tenantId, orderId, sku),
+        entity: recordTypes.reservation,
+        tenantId,
+        ...reservation,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     if (quantity === 0) {

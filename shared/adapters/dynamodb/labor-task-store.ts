@@ -2,14 +2,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LaborTaskStore } from '../../actions/labor-task-store.js';
 import type { LaborTask } from '../../actions/schema.js';
 import type { PageKey } from '../../orders/order-store.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { OrderPartitionRecords } from './order-partition.js';
 
 export class DynamoLaborTaskStore implements LaborTaskStore {
   private readonly records: OrderPartitionRecords<LaborTask>;
 
   constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.records = new OrderPartitionRecords(client, tableName, 'laborTask', keys.laborTaskPrefix);
+    this.records = new OrderPartitionRecords(client, tableName, recordTypes.laborTask, keys.laborTaskPrefix);
   }
 
   createOnce(tenantId: string, task: LaborTask): Promise<LaborTask> {

@@ -7,23 +7,18 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { NewEvent } from '../../events/catalog.js';
 import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
 import type {
   IdempotencyCompletion,
-  NewEvent,
   OrderChange,
   OrderRecord,
   OrderStore,
   PageKey,
 } from '../../orders/order-store.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
-import { keys } from '../../table.js';
-import {
-  ORDER_STAGE_ATTRIBUTE,
-  PENDING_SIGNAL_ATTRIBUTE,
-  TASK_TOKEN_ATTRIBUTE,
-  TASK_TOKEN_STAGE_ATTRIBUTE,
-} from '../../workflow/task-payloads.js';
+import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../table.js';
+import { orderItem, orderRecordOf } from '../../table-records.js';
 import { storeCall } from './client.js';
 import { eventItem, eventOf, numberedEvents } from './history-events.js';
 import { pack } from './packing.js';
@@ -31,43 +26,6 @@ import { pack } from './packing.js';
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
-
-function orderItem(tenantId: string, order: Order, lastSequence: number, entry: number) {
-  const sortKey = `${order.createdAt}#${order.id}`;
-  const email = order.customer?.email;
-  return {
-    ...keys.order(tenantId, order.id),
-    gsi1pk: keys.ordersOfTenant(tenantId),
-    gsi1sk: sortKey,
-    gsi2pk: keys.ordersInStage(tenantId, order.stage),
-    gsi2sk: sortKey,
-    ...(email ? { gsi3pk: keys.ordersOfCustomer(tenantId, email), gsi3sk: sortKey } : {}),
-    entity: 'order',
-    tenantId,
-    // Top-level copy of the stage: the compiled wait's condition expression reads it.
-    [ORDER_STAGE_ATTRIBUTE]: order.stage,
-    lastSequence,
-    entry,
-    order,
-  };
-}
-
-/** An order item as stored (read from the table or from its stream) as the record it holds. */
-export function recordOf(item: Record<string, unknown>): OrderRecord {
-  return {
-    order: item.order as Order,
-    lastSequence: item.lastSequence as number,
-    entry: (item.entry as number | undefined) ?? 1,
-    ...(item[TASK_TOKEN_ATTRIBUTE] ? { taskToken: item[TASK_TOKEN_ATTRIBUTE] as string } : {}),
-    ...(item[TASK_TOKEN_STAGE_ATTRIBUTE]
-      ? { taskTokenStage: item[TASK_TOKEN_STAGE_ATTRIBUTE] as string }
-      : {}),
-    actionResults: (item.actionResults as OrderRecord['actionResults'] | undefined) ?? {},
-    attempt: (item.attempt as number | undefined) ?? 0,
-    halted: item.halted === true,
-    stageEnteredAt: (item.stageEnteredAt as string | undefined) ?? (item.order as Order).createdAt,
-  };
-}
 
 /** Marks the claimed key done with its response, in the same transaction as the change it answers. */
 function idempotencyCompletion(
@@ -163,7 +121,7 @@ export class DynamoOrderStore implements OrderStore {
       ),
     );
     if (!Item) return undefined;
-    return recordOf(Item);
+    return orderRecordOf(Item);
   }
 
   async update(tenantId: string, current: OrderRecord, change: OrderChange): Promise<OrderEvent[]> {
@@ -171,17 +129,20 @@ export class DynamoOrderStore implements OrderStore {
     const written = numberedEvents(next, current.lastSequence + 1, change.events, next.updatedAt);
     const entry = change.enterStage ? current.entry + 1 : current.entry;
     const item = orderItem(tenantId, next, current.lastSequence + written.length, entry);
-    const names: Record<string, string> = { '#version': 'version', '#entry': 'entry' };
+    const names: Record<string, string> = {
+      '#version': orderAttributes.version,
+      '#entry': orderAttributes.entry,
+    };
     const values: Record<string, unknown> = { ':version': current.order.version, ':entry': current.entry };
     const actionResults = change.actionResults ?? (change.enterStage ? {} : undefined);
     const assignments = Object.entries({
       ...item,
       // The token alone: the stream rebuilds the signal's output from the order it is stored with.
-      ...(change.signal ? { [PENDING_SIGNAL_ATTRIBUTE]: { token: change.signal.token } } : {}),
-      ...(actionResults ? { actionResults } : {}),
-      ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
-      ...(change.enterStage ? { stageEnteredAt: next.updatedAt } : {}),
-      halted: change.halted ?? (change.enterStage ? false : current.halted),
+      ...(change.signal ? { [orderAttributes.pendingSignal]: { token: change.signal.token } } : {}),
+      ...(actionResults ? { [orderAttributes.actionResults]: actionResults } : {}),
+      ...(change.attempt !== undefined ? { [orderAttributes.attempt]: change.attempt } : {}),
+      ...(change.enterStage ? { [orderAttributes.stageEnteredAt]: next.updatedAt } : {}),
+      [orderAttributes.halted]: change.halted ?? (change.enterStage ? false : current.halted),
     })
       .filter(([field]) => field !== 'pk' && field !== 'sk')
       .map(([field, value], index) => {
@@ -194,11 +155,13 @@ export class DynamoOrderStore implements OrderStore {
       ...(item.gsi3pk ? [] : ['gsi3pk', 'gsi3sk']),
       // A new stage entry, or a signal sent with it, spends the wait's token: it may be
       // signalled once only (a re-checked wait stores a new one when it parks again).
-      ...(change.enterStage || change.signal ? [TASK_TOKEN_ATTRIBUTE, TASK_TOKEN_STAGE_ATTRIBUTE] : []),
+      ...(change.enterStage || change.signal
+        ? [orderAttributes.taskToken, orderAttributes.taskTokenStage]
+        : []),
     ];
     let tokenCondition = '';
     if (change.enterStage || change.signal) {
-      names['#token'] = TASK_TOKEN_ATTRIBUTE;
+      names['#token'] = orderAttributes.taskToken;
       if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
       else {
         values[':token'] = current.taskToken;
@@ -215,7 +178,7 @@ export class DynamoOrderStore implements OrderStore {
           // a change that signals must also see the token the read saw: a wait that parked in
           // between would otherwise never be signalled.
           ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
-          ExpressionAttributeNames: { ...names, '#order': 'order' },
+          ExpressionAttributeNames: { ...names, '#order': orderAttributes.order },
           ExpressionAttributeValues: values,
         },
       },
@@ -244,15 +207,16 @@ export class DynamoOrderStore implements OrderStore {
         this.client.send(
           new ScanCommand({
             TableName: this.tableName,
-            FilterExpression: 'entity = :order',
-            ExpressionAttributeValues: { ':order': 'order' },
+            FilterExpression: '#entity = :order',
+            ExpressionAttributeNames: { '#entity': ENTITY_ATTRIBUTE },
+            ExpressionAttributeValues: { ':order': recordTypes.order },
             ExclusiveStartKey: startKey,
             ConsistentRead: true,
           }),
         ),
       );
       for (const item of page.Items ?? [])
-        yield { tenantId: item.tenantId as string, record: recordOf(item) };
+        yield { tenantId: item.tenantId as string, record: orderRecordOf(item) };
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
@@ -280,6 +244,8 @@ export class DynamoOrderStore implements OrderStore {
     // Sort keys are `<createdAt>#<id>`: '#' sorts before digits, '~' after everything used.
     const lower = query.createdAfter ? `${new Date(query.createdAfter).toISOString()}~` : undefined;
     const upper = query.createdBefore ? `${new Date(query.createdBefore).toISOString()}#` : undefined;
+    // Both bounds are exclusive: the same instant twice is an empty range, not a bad query.
+    if (lower && upper && lower > upper) return { orders: [] };
     if (lower || upper) names['#sk'] = skField;
     if (lower && upper) {
       keyCondition += ' AND #sk BETWEEN :lower AND :upper';

@@ -2,14 +2,19 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurchaseOrderStore } from '../../actions/purchase-order-store.js';
 import type { PurchaseOrder } from '../../actions/schema.js';
 import type { PageKey } from '../../orders/order-store.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { OrderPartitionRecords } from './order-partition.js';
 
 export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   private readonly records: OrderPartitionRecords<PurchaseOrder>;
 
   constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.records = new OrderPartitionRecords(client, tableName, 'purchaseOrder', keys.purchaseOrderPrefix);
+    this.records = new OrderPartitionRecords(
+      client,
+      tableName,
+      recordTypes.purchaseOrder,
+      keys.purchaseOrderPrefix,
+    );
   }
 
   createOnce(tenantId: string, purchaseOrder: PurchaseOrder): Promise<PurchaseOrder> {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, Tenant, TenantStore } from '../../auth/tenant-store.js';
 import { ConflictError } from '../../errors.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import { storeCall } from './client.js';
 
 export class DynamoTenantStore implements TenantStore {
@@ -15,14 +15,14 @@ export class DynamoTenantStore implements TenantStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.apiKeyByHash(key.hash), entity: 'apiKey', ...key },
+          Item: { ...keys.apiKeyByHash(key.hash), entity: recordTypes.apiKey, ...key },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.tenantKey(key.tenantId, key.keyId), entity: 'tenantKey', ...key },
+          Item: { ...keys.tenantKey(key.tenantId, key.keyId), entity: recordTypes.tenantKey, ...key },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -37,7 +37,7 @@ export class DynamoTenantStore implements TenantStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.tenant(tenant.tenantId), entity: 'tenant', ...tenant },
+                Item: { ...keys.tenant(tenant.tenantId), entity: recordTypes.tenant, ...tenant },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

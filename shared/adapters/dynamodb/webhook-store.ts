@@ -9,7 +9,7 @@ import {
 import { ConflictError } from '../../errors.js';
 import type { PageKey } from '../../orders/order-store.js';
 import type { OrderEvent } from '../../orders/schema.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import {
   type AttemptResult,
   type DeliveryRecord,
@@ -36,7 +36,7 @@ export class DynamoWebhookStore implements WebhookStore {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.webhook(webhook.tenantId, webhook.id), entity: 'webhook', ...webhook },
+          Item: { ...keys.webhook(webhook.tenantId, webhook.id), entity: recordTypes.webhook, ...webhook },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -125,7 +125,7 @@ export class DynamoWebhookStore implements WebhookStore {
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, entity: 'delivery', ...delivery },
+            Item: { ...key, entity: recordTypes.delivery, ...delivery },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

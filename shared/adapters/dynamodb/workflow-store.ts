@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BuiltInDefaults, PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
-import { keys } from '../../table.js';
+import { keys, recordTypes } from '../../table.js';
 import type { WorkflowStore, WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
 
@@ -87,7 +87,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                 TableName: this.tableName,
                 Item: {
                   ...keys.workflowVersion(tenantId, published.version),
-                  entity: 'workflowVersion',
+                  entity: recordTypes.workflowVersion,
                   ...published,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -98,7 +98,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                 TableName: this.tableName,
                 Item: {
                   ...keys.activeWorkflow(tenantId),
-                  entity: 'activeWorkflow',
+                  entity: recordTypes.activeWorkflow,
                   version: published.version,
                   workflow: published.workflow,
                   ...(published.executionTarget ? { executionTarget: published.executionTarget } : {}),

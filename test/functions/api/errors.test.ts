@@ -136,10 +136,10 @@ describe('bad input', () => {
 });
 
 describe('service endpoints', () => {
-  it('answers health without a key', async () => {
+  it('answers health without a key, naming the database it checked', async () => {
     const response = await api.call('/health', { key: null });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok' });
+    expect(response.body).toEqual({ status: 'ok', dependencies: { database: 'up' } });
   });
 
   it('describes every route in an OpenAPI 3.1 document generated from the request schemas', async () => {

@@ -272,7 +272,9 @@ describe('notify', () => {
       ),
     );
     expect(outcome).toEqual({
-      events: [{ type: 'order.ready_for_pickup', data: { order, stage: 'ready' } }],
+      events: [
+        { type: 'order.ready_for_pickup', actor: { type: 'system' }, data: { order, stage: 'ready' } },
+      ],
     });
   });
 });

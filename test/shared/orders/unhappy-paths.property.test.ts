@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../../shared/events/catalog.js';
 import { planPlaceHold, planReleaseHold } from '../../../shared/orders/holds.js';
 import { newOrder } from '../../../shared/orders/order.js';
-import type { NewEvent, OrderRecord } from '../../../shared/orders/order-store.js';
+import type { OrderRecord } from '../../../shared/orders/order-store.js';
 import { planReturnRequest, planReturnStep } from '../../../shared/orders/returns.js';
 import { CreateOrderRequest, type Order } from '../../../shared/orders/schema.js';
 import { planManualTransition, planShipment } from '../../../shared/orders/transitions.js';
