@@ -14,7 +14,7 @@ export interface CompensationStores extends HttpActionOptions {
 
 /**
  * Undoes, newest first, what this order's earlier actions left in place: the `http` calls
- * that declared an `undo` (signed `order.action_undo`), open labor tasks, open purchase
+ * that declared an `undo` (a signed undo request), open labor tasks, open purchase
  * orders (`purchase_order.cancelled`), then the stock it reserved. Each step is idempotent on
  * its own (a cancellation is a conditional write, a release deletes its reservation, an undo
  * leaves the order's pending list when this action's success commits), so a retry or a

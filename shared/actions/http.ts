@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { HTTP_ACTION_EVENT_TYPE } from '../events/catalog.js';
+import { HTTP_ACTION_EVENT_TYPE, HTTP_UNDO_EVENT_TYPE } from '../events/catalog.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
 import type { Order } from '../orders/schema.js';
 import { deliverOnce } from '../webhooks/deliver.js';
@@ -15,8 +15,6 @@ const Params = z.object({
   timeoutSeconds: z.number().optional(),
   undo: z.object({ url: z.string(), timeoutSeconds: z.number().optional() }).optional(),
 });
-/** The envelope's type of the request a `compensate` action sends to an `http` action's `undo.url`. */
-export const HTTP_UNDO_EVENT_TYPE = 'order.action_undo';
 
 export interface HttpActionOptions {
   signing: ActionSigningSecrets;
@@ -117,7 +115,7 @@ async function signedPost(
 type PendingUndo = NonNullable<Order['pendingUndo']>[number];
 
 /**
- * POSTs a signed `order.action_undo` to an `http` action's `undo.url`. Its id is stable per
+ * POSTs a signed undo request (HTTP_UNDO_EVENT_TYPE) to an `http` action's `undo.url`. Its id is stable per
  * (order, entry, action), so a receiver recognises a repeat after a retry.
  */
 export async function callHttpUndo(

@@ -212,7 +212,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     ...actionCommon,
     url: httpUrlSchema,
     timeoutSeconds: z.int().min(1).max(30).optional(),
-    /** Called by a later `compensate` action with a signed `order.action_undo`. */
+    /** Called by a later `compensate` action with a signed undo request. */
     undo: z
       .strictObject({ url: httpUrlSchema, timeoutSeconds: z.int().min(1).max(30).optional() })
       .optional(),
