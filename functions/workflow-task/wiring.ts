@@ -5,7 +5,7 @@ import { createDocumentClient, type DynamoConfig } from '../../shared/adapters/d
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import { WorkflowTasks } from '../../shared/orders/workflow-tasks.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
 
 export interface TaskConfig extends DynamoConfig {
   /** Server key the per-tenant `http` action signing secrets derive from. */
@@ -20,7 +20,7 @@ export function wireTasks(config: TaskConfig): WorkflowTasks {
   const stores = dynamoActionStores(client, config.tableName);
   return new WorkflowTasks(
     new DynamoOrderStore(client, config.tableName),
-    new DynamoWorkflowStore(client, config.tableName, defaultWorkflow),
+    new DynamoWorkflowStore(client, config.tableName, builtInDefaultWorkflows),
     new BuiltInActionRunner({
       inventory: stores.inventory,
       purchaseOrders: stores.purchaseOrders,

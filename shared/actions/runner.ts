@@ -1,5 +1,6 @@
 import type { ActionContext, ActionOutcome, ActionRunner } from '../orders/actions.js';
 import type { HostLookup } from '../webhooks/url-safety.js';
+import { compensate } from './compensate.js';
 import { callHttpAction } from './http.js';
 import { releaseInventory, reserveInventory } from './inventory.js';
 import type { InventoryStore } from './inventory-store.js';
@@ -45,6 +46,8 @@ export class BuiltInActionRunner implements ActionRunner {
         return callHttpAction(this.options, context);
       case 'notify':
         return notify(context);
+      case 'compensate':
+        return compensate(this.options, context);
     }
   }
 }
