@@ -48,7 +48,7 @@ export interface LocalEngineOptions {
   /** The task function, in process. */
   runTask: (payload: TaskPayload) => Promise<ExecutionState>;
   /** The compiled definition an order's workflow version runs. */
-  definitionOf: (tenantId: string, workflowVersion: number) => Promise<AslDefinition>;
+  definitionOf: (tenantId: string, workflowVersion: number, revision?: number) => Promise<AslDefinition>;
   /** `errorName` is what Step Functions would report as the execution's error. */
   onExecutionFailed?: (
     name: string,
@@ -93,7 +93,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       current.abort();
       await current.done;
     }
-    const definition = await this.options.definitionOf(execution.tenantId, execution.workflowVersion);
+    const definition = await this.options.definitionOf(
+      execution.tenantId,
+      execution.workflowVersion,
+      execution.workflowRevision,
+    );
     const name = executionName(execution.orderId, execution.attempt);
     const machine = this.machineFor(definition);
     const tokenLength = this.options.taskTokenLength ?? 0;

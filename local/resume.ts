@@ -1,6 +1,7 @@
 import type { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
 import { executionState, stageOf } from '../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
+import { workflowRefOf } from '../shared/orders/workflow-source.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 
 /**
@@ -17,12 +18,14 @@ export async function resumeOrders(
   let resumed = 0;
   for await (const { tenantId, record } of orders.scanAll()) {
     const { order } = record;
-    const pinned = await workflows.version(tenantId, order.workflow.version);
+    const { version, revision } = workflowRefOf(order);
+    const pinned = await workflows.version(tenantId, version, revision);
     if (stageOf(pinned.workflow, order.stage).final) continue;
     await engine.start({
       tenantId,
       orderId: order.id,
       workflowVersion: order.workflow.version,
+      ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
       attempt: record.attempt,
       state: executionState(tenantId, order, record.entry),

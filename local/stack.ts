@@ -23,7 +23,7 @@ import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { OWNER_ROLE } from '../shared/auth/role.js';
 import { OWNER_SCOPES } from '../shared/auth/scopes.js';
 import { RESUMABLE_FAILURES, resumeIfStranded } from '../shared/orders/stranded.js';
-import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../shared/workflow/default-workflow.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { BuiltConsoleAssets } from './console-assets.js';
@@ -179,7 +179,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       resumeIfStranded(
         {
           store: new DynamoOrderStore(documents, TABLE_NAME),
-          workflows: new DynamoWorkflowStore(documents, TABLE_NAME, defaultWorkflow),
+          workflows: new DynamoWorkflowStore(documents, TABLE_NAME, builtInDefaultWorkflows),
           engine,
         },
         tenantId,
@@ -190,7 +190,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const engine = new LocalWorkflowEngine({
       dynamo: engineClient,
       runTask,
-      definitionOf: (tenantId, version) => (workflows as WorkflowService).definition(tenantId, version),
+      definitionOf: (tenantId, version, revision) =>
+        (workflows as WorkflowService).definition(tenantId, version, revision),
       onExecutionFailed: (name, error, failed) => {
         log(`execution ${name} failed: ${(error as Error).message}`);
         if (RESUMABLE_FAILURES.includes(failed.errorName)) strandedResumes.schedule(failed);

@@ -22,7 +22,20 @@ function encodeRandom(length: number): string {
 /** What follows `<prefix>_` in every id `newId` makes: 26 Crockford base-32 characters. */
 export const ID_BODY_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
 
-export type IdPrefix = 'ord' | 'evt' | 'ten' | 'key' | 'wh' | 'dlv' | 'po' | 'task' | 'shp' | 'chg' | 'att';
+export type IdPrefix =
+  | 'ord'
+  | 'evt'
+  | 'ten'
+  | 'key'
+  | 'wh'
+  | 'dlv'
+  | 'po'
+  | 'task'
+  | 'shp'
+  | 'chg'
+  | 'att'
+  | 'hold'
+  | 'ret';
 
 /** A ULID-shaped id (48-bit time, 80 random bits) behind a type prefix: `ord_01J…`. Sorts by creation time. */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {

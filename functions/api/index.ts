@@ -29,6 +29,7 @@ export const handler = createApiHandler(
       stateMachineNamePrefix: env('STATE_MACHINE_NAME_PREFIX'),
       executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
+      legacyDefaultStateMachineArn: env('LEGACY_DEFAULT_STATE_MACHINE_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
     // infra/extra-bundles.ts puts the console's files beside this bundle.

@@ -25,7 +25,7 @@ import type { DeliveryQueue } from '../../shared/webhooks/delivery-queue.js';
 import type { SecretBox } from '../../shared/webhooks/secret-box.js';
 import { WebhookService } from '../../shared/webhooks/subscriptions.js';
 import type { CompileTargets } from '../../shared/workflow/compile.js';
-import { defaultWorkflow, defaultWorkflowDocument } from '../../shared/workflow/default-workflow.js';
+import { builtInDefaults, builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
 import type { SvgRenderer } from '../../shared/workflow/diagram-renderer.js';
 import { WorkflowService } from '../../shared/workflow/service.js';
 import type { ApiDeps } from './deps.js';
@@ -56,7 +56,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
   const client = createDocumentClient(config);
   const clock = () => new Date();
   const tenantStore = new DynamoTenantStore(client, config.tableName);
-  const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const workflows = new DynamoWorkflowStore(client, config.tableName, builtInDefaultWorkflows);
   const orderStore = new DynamoOrderStore(client, config.tableName);
   const actionStores = dynamoActionStores(client, config.tableName);
   const attachments: AttachmentService = new AttachmentService(
@@ -92,7 +92,7 @@ export function wireApi(config: ApiConfig): ApiDeps {
       workflows,
       config.engine,
       config.workflowTargets,
-      { workflow: defaultWorkflow, document: defaultWorkflowDocument },
+      builtInDefaults,
       { allowLocalHttpUrls: config.allowLocalUrls === true },
       clock,
     ),

@@ -3,7 +3,7 @@ import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-en
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
 import { env } from '../runtime.js';
 import { createStrandedOrdersHandler } from './handler.js';
 
@@ -13,11 +13,12 @@ const client = createDocumentClient({ tableName });
 /** The stranded-orders function's Lambda entry point on AWS. */
 export const handler = createStrandedOrdersHandler({
   store: new DynamoOrderStore(client, tableName),
-  workflows: new DynamoWorkflowStore(client, tableName, defaultWorkflow),
+  workflows: new DynamoWorkflowStore(client, tableName, builtInDefaultWorkflows),
   engine: new StepFunctionsEngine(new SFNClient({}), {
     stateMachineArnPrefix: env('STATE_MACHINE_ARN_PREFIX'),
     stateMachineNamePrefix: env('STATE_MACHINE_NAME_PREFIX'),
     executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
     defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
+    legacyDefaultStateMachineArn: env('LEGACY_DEFAULT_STATE_MACHINE_ARN'),
   }),
 });

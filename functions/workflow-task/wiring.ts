@@ -6,8 +6,9 @@ import { DynamoNotificationStore } from '../../shared/adapters/dynamodb/notifica
 import { DynamoOrderStore } from '../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../shared/adapters/dynamodb/workflow-store.js';
 import type { Mailer } from '../../shared/notifications/mailer.js';
+import { workflowRefOf } from '../../shared/orders/workflow-source.js';
 import { WorkflowTasks } from '../../shared/orders/workflow-tasks.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../shared/workflow/default-workflow.js';
 
 export interface TaskConfig extends DynamoConfig {
   /** Server key the per-tenant `http` action signing secrets derive from. */
@@ -22,7 +23,7 @@ export interface TaskConfig extends DynamoConfig {
 export function wireTasks(config: TaskConfig): WorkflowTasks {
   const client = createDocumentClient(config);
   const stores = dynamoActionStores(client, config.tableName);
-  const workflows = new DynamoWorkflowStore(client, config.tableName, defaultWorkflow);
+  const workflows = new DynamoWorkflowStore(client, config.tableName, builtInDefaultWorkflows);
   const { mailer } = config;
   return new WorkflowTasks(
     new DynamoOrderStore(client, config.tableName),
@@ -39,7 +40,8 @@ export function wireTasks(config: TaskConfig): WorkflowTasks {
               notifications: new DynamoNotificationStore(client, config.tableName),
               mailer,
               async stageLabel({ tenantId, order, stage }) {
-                const pinned = await workflows.version(tenantId, order.workflow.version);
+                const ref = workflowRefOf(order);
+                const pinned = await workflows.version(tenantId, ref.version, ref.revision);
                 return pinned?.workflow.stages.find((candidate) => candidate.id === stage)?.label ?? stage;
               },
             },

@@ -9,7 +9,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { compileWorkflow } from '../../shared/workflow/compile.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { defaultWorkflow, legacyDefaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import type { Workflow } from '../../shared/workflow/schema.js';
 import { nagResource } from '../nag.js';
 
 export interface WorkflowsProps {
@@ -27,6 +28,8 @@ export class Workflows extends Construct {
   readonly stateMachineNamePrefix: string;
   readonly executionRole: iam.Role;
   readonly defaultStateMachine: StateMachine;
+  /** The first revision of the built-in default, for the orders still pinned to it. */
+  readonly legacyDefaultStateMachine: StateMachine;
   readonly executionLogs: LogGroup;
   private readonly taskFunction: LambdaFunction;
 
@@ -67,22 +70,30 @@ export class Workflows extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.defaultStateMachine = new StateMachine(this, 'DefaultWorkflow', {
-      stateMachineName: `${this.stateMachineNamePrefix}default`,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(
-        JSON.stringify(
-          compileWorkflow(defaultWorkflow, {
-            tableName: props.table.tableName,
-            taskFunctionArn: props.taskFunction.functionArn,
-          }),
+    const builtInMachine = (id: string, name: string, workflow: Workflow) =>
+      new StateMachine(this, id, {
+        stateMachineName: `${this.stateMachineNamePrefix}${name}`,
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromString(
+          JSON.stringify(
+            compileWorkflow(workflow, {
+              tableName: props.table.tableName,
+              taskFunctionArn: props.taskFunction.functionArn,
+            }),
+          ),
         ),
-      ),
-      role: this.executionRole,
-      // Execution data holds customers' details; events without it still show every step and error.
-      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
+        role: this.executionRole,
+        // Execution data holds customers' details; events without it still show every step and error.
+        logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+    this.defaultStateMachine = builtInMachine('DefaultWorkflow', 'default', defaultWorkflow);
+    // Orders created under the first built-in default keep running it until migrated.
+    this.legacyDefaultStateMachine = builtInMachine(
+      'LegacyDefaultWorkflow',
+      'default-legacy',
+      legacyDefaultWorkflow,
+    );
     Validations.of(this.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -201,6 +212,7 @@ export class Workflows extends Construct {
     fn.addEnvironment('STATE_MACHINE_NAME_PREFIX', this.stateMachineNamePrefix);
     fn.addEnvironment('STATE_MACHINE_ROLE_ARN', this.executionRole.roleArn);
     fn.addEnvironment('DEFAULT_STATE_MACHINE_ARN', this.defaultStateMachine.stateMachineArn);
+    fn.addEnvironment('LEGACY_DEFAULT_STATE_MACHINE_ARN', this.legacyDefaultStateMachine.stateMachineArn);
   }
 
   allowApiToRunWorkflows(api: LambdaFunction): void {

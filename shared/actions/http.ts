@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { HTTP_ACTION_EVENT_TYPE } from '../events/catalog.js';
+import { HTTP_ACTION_EVENT_TYPE, HTTP_UNDO_EVENT_TYPE } from '../events/catalog.js';
 import type { ActionContext, ActionOutcome } from '../orders/actions.js';
+import type { Order } from '../orders/schema.js';
 import { deliverOnce } from '../webhooks/deliver.js';
 import type { HostLookup } from '../webhooks/url-safety.js';
 import type { ActionSigningSecrets } from './signing.js';
@@ -9,7 +10,11 @@ import type { ActionSigningSecrets } from './signing.js';
 export const MAX_RESULT_BYTES = 32 * 1024;
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
-const Params = z.object({ url: z.string(), timeoutSeconds: z.number().optional() });
+const Params = z.object({
+  url: z.string(),
+  timeoutSeconds: z.number().optional(),
+  undo: z.object({ url: z.string(), timeoutSeconds: z.number().optional() }).optional(),
+});
 
 export interface HttpActionOptions {
   signing: ActionSigningSecrets;
@@ -49,7 +54,7 @@ export async function callHttpAction(
   options: HttpActionOptions,
   context: ActionContext,
 ): Promise<ActionOutcome> {
-  const { url, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = Params.parse(context.action.params);
+  const { url, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, undo } = Params.parse(context.action.params);
   const id = httpActionRequestId(context);
   const body = JSON.stringify({
     id,
@@ -58,27 +63,84 @@ export async function callHttpAction(
     timestamp: context.now.toISOString(),
     data: { order: context.order, stage: context.stage, action: { id: context.action.id, type: 'http' } },
   });
+  const sent = await signedPost(options, context, { url, id, body, timeoutSeconds });
+  // Committed with the action's success, so a later compensate knows exactly what to undo.
+  const apply = undo
+    ? (order: Order): Order => ({
+        ...order,
+        pendingUndo: [
+          ...(order.pendingUndo ?? []),
+          {
+            actionId: context.action.id,
+            stage: context.stage,
+            entry: context.entry,
+            url: undo.url,
+            ...(undo.timeoutSeconds ? { timeoutSeconds: undo.timeoutSeconds } : {}),
+          },
+        ],
+      })
+    : undefined;
+  if (sent.responseBodyTruncated) {
+    throw new HttpActionError(`POST ${url}: the response body is larger than ${MAX_RESULT_BYTES} bytes`);
+  }
+  // A receiver with nothing to say (204, or an empty 200) has succeeded; there is just no result.
+  if (sent.responseBody.trim() === '') return apply ? { apply } : {};
+  return { result: parseResult(url, sent.responseBody), ...(apply ? { apply } : {}) };
+}
+
+/** One signed POST under the webhook rules (SSRF guard, pinning, no redirects); throws unless 2xx. */
+async function signedPost(
+  options: HttpActionOptions,
+  context: Pick<ActionContext, 'tenantId' | 'now'>,
+  request: { url: string; id: string; body: string; timeoutSeconds: number },
+) {
   const sent = await deliverOnce({
-    url,
+    url: request.url,
     secret: options.signing.secretFor(context.tenantId),
-    eventId: id,
-    body,
+    eventId: request.id,
+    body: request.body,
     allowLocal: options.allowLocal,
     lookup: options.lookup,
-    timeoutMs: timeoutSeconds * 1000,
+    timeoutMs: request.timeoutSeconds * 1000,
     now: context.now,
     responseBodyLimitBytes: MAX_RESULT_BYTES,
   });
   if (sent.outcome !== 'delivered') {
     const answer = sent.statusCode === undefined ? '' : ` answered ${sent.statusCode}`;
-    throw new HttpActionError(`POST ${url}${answer}${sent.error ? `: ${sent.error}` : ''}`);
+    throw new HttpActionError(`POST ${request.url}${answer}${sent.error ? `: ${sent.error}` : ''}`);
   }
-  if (sent.responseBodyTruncated) {
-    throw new HttpActionError(`POST ${url}: the response body is larger than ${MAX_RESULT_BYTES} bytes`);
-  }
-  // A receiver with nothing to say (204, or an empty 200) has succeeded; there is just no result.
-  if (sent.responseBody.trim() === '') return {};
-  return { result: parseResult(url, sent.responseBody) };
+  return sent;
+}
+
+type PendingUndo = NonNullable<Order['pendingUndo']>[number];
+
+/**
+ * POSTs a signed undo request (HTTP_UNDO_EVENT_TYPE) to an `http` action's `undo.url`. Its id is stable per
+ * (order, entry, action), so a receiver recognises a repeat after a retry.
+ */
+export async function callHttpUndo(
+  options: HttpActionOptions,
+  context: Pick<ActionContext, 'tenantId' | 'now' | 'order'>,
+  undo: PendingUndo,
+): Promise<void> {
+  const id = `undo_${context.order.id}_${undo.entry}_${undo.actionId}`;
+  const body = JSON.stringify({
+    id,
+    type: HTTP_UNDO_EVENT_TYPE,
+    tenantId: context.tenantId,
+    timestamp: context.now.toISOString(),
+    data: {
+      order: context.order,
+      stage: undo.stage,
+      action: { id: undo.actionId, type: 'http', entry: undo.entry },
+    },
+  });
+  await signedPost(options, context, {
+    url: undo.url,
+    id,
+    body,
+    timeoutSeconds: undo.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+  });
 }
 
 function parseResult(url: string, text: string): Record<string, unknown> {

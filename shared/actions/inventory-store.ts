@@ -23,6 +23,16 @@ export interface ReservationAdjustment {
   reservedAt: string;
 }
 
+/**
+ * Adds units back to a SKU's stock on hand and available in the order's transaction (a
+ * received return that restocks); a SKU without a record gets one.
+ */
+export interface InventoryRestock {
+  type: 'inventory.restock';
+  sku: string;
+  quantity: number;
+}
+
 export type SetStockResult = { ok: true; level: InventoryLevel } | { ok: false; reserved: number };
 
 export type ReserveResult =

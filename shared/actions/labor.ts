@@ -30,6 +30,7 @@ export async function scheduleLabor(
     entry,
     actionId: action.id,
     createdAt: now.toISOString(),
+    status: 'open',
   });
   return { result: { laborTask: { id: task.id, team: task.team, hours: task.hours, dueAt: task.dueAt } } };
 }

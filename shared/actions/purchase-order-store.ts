@@ -13,6 +13,10 @@ export interface PurchaseOrderStore {
    * answers whichever is stored, so a re-run returns the first run's purchase order.
    */
   createOnce(tenantId: string, purchaseOrder: PurchaseOrder): Promise<PurchaseOrder>;
+  /** Marks it cancelled; true when this call did (false: it already was). */
+  cancel(tenantId: string, purchaseOrder: PurchaseOrder, at: string): Promise<boolean>;
+  /** Every purchase order of the order, newest stage entry first. */
+  allOfOrder(tenantId: string, orderId: string): Promise<PurchaseOrder[]>;
   /** Newest stage entry first. */
   listOfOrder(
     tenantId: string,

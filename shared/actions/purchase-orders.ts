@@ -39,6 +39,7 @@ export async function createPurchaseOrders(
         entry,
         actionId: action.id,
         createdAt: now.toISOString(),
+        status: 'open',
       }),
     );
   }

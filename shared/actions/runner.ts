@@ -1,5 +1,6 @@
 import type { ActionContext, ActionOutcome, ActionRunner } from '../orders/actions.js';
 import type { HostLookup } from '../webhooks/url-safety.js';
+import { compensate } from './compensate.js';
 import { type EmailActionDeps, sendEmailAction } from './email.js';
 import { callHttpAction } from './http.js';
 import { releaseInventory, reserveInventory } from './inventory.js';
@@ -51,6 +52,8 @@ export class BuiltInActionRunner implements ActionRunner {
       case 'email':
         if (!this.options.email) throw new Error('This runtime has no mail service for email actions.');
         return sendEmailAction(this.options.email, context);
+      case 'compensate':
+        return compensate(this.options, context);
     }
   }
 }

@@ -28,6 +28,11 @@ const madeBy = {
   entry: z.int().min(1),
   actionId: z.string(),
   createdAt: z.iso.datetime(),
+  status: z
+    .enum(['open', 'cancelled'])
+    .optional()
+    .describe('open (absent on records stored before cancelling existed), or cancelled by `compensate`.'),
+  cancelledAt: z.iso.datetime().optional(),
 };
 
 export const PurchaseOrder = z.object({

@@ -16,6 +16,8 @@ export const ALL_EVENT_TYPES = '*';
 
 /** The envelope type of an `http` action's request, so a receiver can tell it from a webhook. */
 export const HTTP_ACTION_EVENT_TYPE = 'order.action';
+/** The envelope type of the request `compensate` sends to an `http` action's `undo.url`. */
+export const HTTP_UNDO_EVENT_TYPE = 'order.action_undo';
 
 const action = z.object({ id: z.string(), type: z.string() });
 /** Records of later features; their owners tighten these as the records settle. */

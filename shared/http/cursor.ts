@@ -32,3 +32,20 @@ export class CursorCodec {
     }
   }
 }
+
+/**
+ * A page of a list the order itself holds (shipments, returns), newest first: the cursor is
+ * the position in that list, signed for this tenant, order and list.
+ */
+export function newestFirstPage<T>(
+  oldestFirst: readonly T[],
+  query: { limit: number; cursor?: string },
+  cursors: CursorCodec,
+  scope: string,
+): { items: T[]; nextCursor: string | null } {
+  const newestFirst = [...oldestFirst].reverse();
+  const start = query.cursor === undefined ? 0 : Number(cursors.decode(query.cursor, scope));
+  const items = newestFirst.slice(start, start + query.limit);
+  const next = start + items.length;
+  return { items, nextCursor: next < newestFirst.length ? cursors.encode(next, scope) : null };
+}

@@ -28,6 +28,8 @@ const FORMATS: Record<string, { format: RegExp; kind: 'id' | 'name' }> = {
   'webhooks/{id}': { format: prefixed('wh'), kind: 'id' },
   '{keyId}': { format: prefixed('key'), kind: 'id' },
   '{deliveryId}': { format: prefixed('dlv'), kind: 'id' },
+  '{holdId}': { format: prefixed('hold'), kind: 'id' },
+  '{returnId}': { format: prefixed('ret'), kind: 'id' },
   '{version}': { format: /^\d{1,9}$/, kind: 'id' },
   '{sku}': { format: LINE_CODE, kind: 'name' },
   '{code}': { format: LINE_CODE, kind: 'name' },

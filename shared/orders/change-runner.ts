@@ -11,7 +11,7 @@ import type { OrderChange, OrderRecord, OrderStore, PendingSignal } from './orde
 import type { Order } from './schema.js';
 import { executionState } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
-import type { PinnedWorkflow, WorkflowSource } from './workflow-source.js';
+import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /** What a planner decides from one read of the order. */
 export interface PlannedChange {
@@ -22,7 +22,12 @@ export interface PlannedChange {
 
 export interface AfterCommit {
   /** The execution of this attempt is replaced (a migration). */
-  stop?: { attempt: number; executionTarget?: string; executionArn?: string };
+  stop?: {
+    attempt: number;
+    executionTarget?: string;
+    executionArn?: string;
+    workflowRevision?: number;
+  };
   /** A new execution takes the changed order over at this stage entry. */
   start?: { entry: number; attempt: number };
 }
@@ -118,7 +123,8 @@ export class OrderChangeRunner {
 
   /** The workflow version the order is pinned to; its absence is a broken invariant, not a client error. */
   async pinned(tenantId: string, order: Order): Promise<PinnedWorkflow<Workflow>> {
-    const pinned = await this.workflows.version(tenantId, order.workflow.version);
+    const { version, revision } = workflowRefOf(order);
+    const pinned = await this.workflows.version(tenantId, version, revision);
     if (!pinned)
       throw new Error(`Workflow version ${order.workflow.version} of tenant ${tenantId} is missing.`);
     return pinned;
@@ -172,6 +178,7 @@ export class OrderChangeRunner {
       tenantId,
       orderId: order.id,
       workflowVersion: version.version,
+      ...(version.revision !== undefined ? { workflowRevision: version.revision } : {}),
       ...(version.executionTarget ? { executionTarget: version.executionTarget } : {}),
       attempt,
       state: executionState(tenantId, order, entry),

@@ -1,4 +1,4 @@
-import type { ReservationAdjustment } from '../actions/inventory-store.js';
+import type { InventoryRestock, ReservationAdjustment } from '../actions/inventory-store.js';
 import type { PurchaseOrderRaise } from '../actions/purchase-order-store.js';
 import type { ChangeRecordWrite } from '../changes/change-store.js';
 import type { NewEvent } from '../events/catalog.js';
@@ -73,7 +73,11 @@ export interface OrderChange {
 }
 
 /** A write to another record that commits with an order change; each area declares its own. */
-export type CompanionWrite = ReservationAdjustment | PurchaseOrderRaise | ChangeRecordWrite;
+export type CompanionWrite =
+  | ReservationAdjustment
+  | InventoryRestock
+  | PurchaseOrderRaise
+  | ChangeRecordWrite;
 
 /** Written in the same transaction as the change, so a retried POST replays exactly this response. */
 export interface IdempotencyCompletion {

@@ -75,6 +75,8 @@ export function newOrder(input: {
   request: CreateOrderRequest;
   stage: string;
   workflowVersion: number;
+  /** The built-in default's revision, for version 0. */
+  workflowRevision?: number;
   now: Date;
 }): Order {
   const { request, now } = input;
@@ -92,11 +94,15 @@ export function newOrder(input: {
     id: newId('ord', now.getTime()),
     stage: input.stage,
     version: 1,
-    workflow: { version: input.workflowVersion },
+    workflow: {
+      version: input.workflowVersion,
+      ...(input.workflowRevision !== undefined ? { revision: input.workflowRevision } : {}),
+    },
     ...(request.customer ? { customer: request.customer } : {}),
     ...details,
     ...(request.shipping ? { shipping: request.shipping } : {}),
     shipments: [],
+    holds: [],
     attachments: request.attachments,
     ...(request.notes !== undefined ? { notes: request.notes } : {}),
     metadata: request.metadata,
@@ -149,7 +155,9 @@ export function applyPatch(
     DETAIL_FIELDS.filter((field) => order[field] !== undefined).map((field) => [
       field,
       field === 'items'
-        ? order.items.map(({ backordered: _, status: _s, readyQuantity: _r, ...item }) => item)
+        ? order.items.map(
+            ({ backordered: _, status: _s, readyQuantity: _r, shippedQuantity: _q, ...item }) => item,
+          )
         : field === 'services'
           ? order.services.map(({ status: _s, ...service }) => service)
           : order[field],
@@ -168,7 +176,7 @@ export function applyPatch(
   );
   // Line progress is the service's (see applyProgress): an order read and sent back keeps it.
   for (const [field, owned] of [
-    ['items', ['status', 'readyQuantity']],
+    ['items', ['status', 'readyQuantity', 'shippedQuantity']],
     ['services', ['status']],
   ] as const) {
     const lines = known[field];
@@ -205,6 +213,7 @@ export function applyPatch(
       backordered: before?.backordered ?? 0,
       status: before?.status ?? 'pending',
       readyQuantity: Math.min(before?.readyQuantity ?? 0, item.quantity),
+      ...(before?.shippedQuantity !== undefined ? { shippedQuantity: before.shippedQuantity } : {}),
     };
   });
   const statusByCode = new Map(order.services.map((service) => [service.code, service.status]));

@@ -9,10 +9,12 @@ import { problems } from '../problem.js';
 import { rechecksOnChange } from '../workflow/compile.js';
 import type { Workflow } from '../workflow/schema.js';
 import type { PlanInput, PlannedChange } from './change-runner.js';
+import { parkedWait } from './holds.js';
 import { applyPatch, applyProgress, assertEditable, type LineRef } from './order.js';
 import type { OrderRecord, PendingSignal } from './order-store.js';
 import type { Actor, ItemProgressRequest, Order, PatchOrderRequest, TransitionRequest } from './schema.js';
 import { executionState, planManualTransition, stageOf } from './transitions.js';
+import { workflowRefOf } from './workflow-source.js';
 
 export function actorOf(principal: Principal): Actor {
   return { type: 'key', keyId: principal.keyId, role: principal.role };
@@ -115,7 +117,7 @@ export function planTransition(
     ...(input.availableFiles !== undefined ? { availableFiles: input.availableFiles } : {}),
   });
   const signal =
-    record.taskToken && record.taskTokenStage === record.order.stage
+    record.taskToken && parkedWait(record)?.stage === record.order.stage
       ? { token: record.taskToken, output: executionState(principal.tenantId, plan.order, record.entry + 1) }
       : undefined;
   const restart = record.halted ? record.attempt + 1 : undefined;
@@ -164,14 +166,18 @@ export function planRetry(input: PlanInput & { principal: Principal }): PlannedC
 
 /** Moves the order to another version of its workflow at the same stage; a new execution takes over. */
 export function planMigrate(
-  input: PlanInput & { principal: Principal; target: { version: number; workflow: Workflow } },
+  input: PlanInput & {
+    principal: Principal;
+    target: { version: number; revision?: number; workflow: Workflow };
+  },
 ): PlannedChange {
   const { record, pinned, principal, target, now } = input;
   const { order } = record;
   if (pinned.workflow.stages.find((stage) => stage.id === order.stage)?.final) {
     throw problems.conflict(`The order is in the final stage "${order.stage}"; it has nothing left to run.`);
   }
-  if (target.version === order.workflow.version) {
+  // Version 0 is the built-in default's current revision: an order on an older one may move to it.
+  if (target.version === order.workflow.version && target.revision === workflowRefOf(order).revision) {
     throw problems.conflict(`The order already runs on workflow version ${target.version}.`);
   }
   if (!target.workflow.stages.some((stage) => stage.id === order.stage)) {
@@ -183,7 +189,10 @@ export function planMigrate(
   const next: Order = {
     ...order,
     version: order.version + 1,
-    workflow: { version: target.version },
+    workflow: {
+      version: target.version,
+      ...(target.revision !== undefined ? { revision: target.revision } : {}),
+    },
     updatedAt: now.toISOString(),
   };
   const attempt = record.attempt + 1;
@@ -206,6 +215,7 @@ export function planMigrate(
         ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
         // The ARN the execution recorded at its last wait, if that execution is this attempt's.
         ...(record.executionArn ? { executionArn: record.executionArn } : {}),
+        ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       },
       start: { entry: record.entry, attempt },
     },

@@ -143,12 +143,67 @@ export const ShipmentRecord = z.object({
   items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
   shippedAt: z.iso.datetime(),
 });
+export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
+
+export const HOLD_REASONS = ['payment', 'fraud_review', 'customer_request', 'stock', 'other'] as const;
+
+export const PlaceHoldRequest = z.strictObject({
+  reason: z.enum(HOLD_REASONS),
+  note: z.string().max(2000).optional(),
+});
+export type PlaceHoldRequest = z.output<typeof PlaceHoldRequest>;
 
 export const Actor = z.union([
   z.object({ type: z.literal('key'), keyId: z.string(), role: z.string() }),
   z.object({ type: z.literal('system') }),
 ]);
 export type Actor = z.infer<typeof Actor>;
+
+export const ReturnLine = z.strictObject({
+  sku: z.string().min(1).max(64),
+  quantity: z.int().min(1).max(1_000_000),
+  reason: z.string().max(500).optional(),
+});
+
+export const RequestReturnRequest = z.strictObject({
+  items: z.array(ReturnLine).min(1).max(orderLimits.items),
+  note: z.string().max(2000).optional(),
+});
+export type RequestReturnRequest = z.output<typeof RequestReturnRequest>;
+
+export const ReceiveReturnRequest = z.strictObject({
+  restock: z.boolean().default(false).describe('Add the returned units back to inventory.'),
+});
+export const RefundReturnRequest = z.strictObject({
+  amount: money,
+  note: z.string().max(2000).optional(),
+});
+export type RefundReturnRequest = z.output<typeof RefundReturnRequest>;
+export const RejectReturnRequest = z.strictObject({ note: z.string().max(2000).optional() });
+
+export const OrderReturn = z.object({
+  id: z.string().describe('ret_ followed by a time-sortable id.'),
+  status: z.enum(['requested', 'received', 'refunded', 'rejected']),
+  items: z.array(ReturnLine),
+  note: z.string().optional(),
+  value: money.describe("The returned lines' value (quantity × unit price): the refund's bound."),
+  createdAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime().optional(),
+  restocked: z.boolean().optional(),
+  refund: z.object({ amount: money, note: z.string().optional(), refundedAt: z.iso.datetime() }).optional(),
+  rejectedAt: z.iso.datetime().optional(),
+  rejectionNote: z.string().optional(),
+});
+export type OrderReturn = z.infer<typeof OrderReturn>;
+
+export const Hold = z.object({
+  id: z.string().describe('hold_ followed by a time-sortable id.'),
+  reason: z.enum(HOLD_REASONS),
+  note: z.string().optional(),
+  placedAt: z.iso.datetime(),
+  placedBy: Actor,
+});
+export type Hold = z.infer<typeof Hold>;
 
 /** How far a line (item or service) has come; set through the progress endpoints, not by PATCH. */
 export const LineStatus = z
@@ -165,18 +220,40 @@ export const Order = z.object({
   id: z.string().describe('ord_ followed by a time-sortable id.'),
   stage: z.string(),
   version: z.int().min(1),
-  workflow: z.object({ version: z.int().min(0) }),
+  workflow: z.object({
+    version: z.int().min(0),
+    revision: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Version 0 (the built-in default) only: its revision; absent means the first.'),
+  }),
   customer: Customer.optional(),
   items: z.array(
     Item.extend({
       backordered: z.int().min(0),
       ...lineProgress,
       readyQuantity: z.int().min(0).optional().describe('How many units are ready; absent means 0.'),
+      shippedQuantity: z.int().min(0).optional().describe('How many units have shipped; absent means 0.'),
     }),
   ),
   services: z.array(Service.extend(lineProgress)),
   shipping: Shipping.optional(),
   shipments: z.array(ShipmentRecord),
+  pendingUndo: z
+    .array(
+      z.object({
+        actionId: z.string(),
+        stage: z.string(),
+        entry: z.int().min(1),
+        url: z.string(),
+        timeoutSeconds: z.int().optional(),
+      }),
+    )
+    .optional()
+    .describe('http actions that succeeded with an `undo`, oldest first, for a later `compensate` to call.'),
+  returns: z.array(OrderReturn).optional().describe('Returns (RMA), oldest first; absent until the first.'),
+  holds: z.array(Hold).optional().describe('Active holds; absent on orders stored before holds existed.'),
   attachments: z.array(Attachment),
   notes: z.string().optional(),
   metadata: z.record(z.string(), z.string()),

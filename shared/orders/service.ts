@@ -3,18 +3,41 @@ import { buildEvent } from '../events/catalog.js';
 import { problems } from '../problem.js';
 import type { Workflow } from '../workflow/schema.js';
 import { type ConflictPolicy, jitteredBackoff, OrderChangeRunner } from './change-runner.js';
+import { planPlaceHold, planReleaseHold } from './holds.js';
 import { type LineRef, newOrder } from './order.js';
-import type { IdempotencyCompletion, OrderChange, OrderStore, PageKey } from './order-store.js';
-import { actorOf, planMigrate, planPatch, planProgress, planRetry, planTransition } from './plans.js';
+import type {
+  CompanionWrite,
+  IdempotencyCompletion,
+  OrderChange,
+  OrderStore,
+  PageKey,
+} from './order-store.js';
+import {
+  actorOf,
+  planMigrate,
+  planPatch,
+  planProgress,
+  planRetry,
+  planTransition,
+  recheckSignal,
+} from './plans.js';
+import { type PlannedReturn, planReturnRequest, planReturnStep, type ReturnStep } from './returns.js';
 import type {
   CreateOrderRequest,
+  Hold,
   ItemProgressRequest,
   ListOrdersQuery,
   Order,
   OrderEvent,
+  OrderReturn,
   PatchOrderRequest,
+  PlaceHoldRequest,
+  RequestReturnRequest,
+  ShipmentRecord,
+  ShipmentRequest,
   TransitionRequest,
 } from './schema.js';
+import { planShipment } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
 import type { WorkflowSource } from './workflow-source.js';
 
@@ -30,6 +53,8 @@ const transitionBackoff = jitteredBackoff(10, 250);
  */
 const PROGRESS_ATTEMPTS = 100;
 const progressBackoff = jitteredBackoff(10, 1000);
+/** Holds, shipments and returns are re-planned on a fresh read this often when another write got in first. */
+const CHANGE_ATTEMPTS = 8;
 
 /**
  * A lost race on a client's change: a 412 when the client named the version it saw; else
@@ -100,6 +125,7 @@ export class OrderService {
       request,
       stage: pinned.workflow.initialStage,
       workflowVersion: pinned.version,
+      ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
       now: this.changes.now(),
     });
     await this.store.create(
@@ -220,6 +246,128 @@ export class OrderService {
     return (change as OrderChange).order;
   }
 
+  /**
+   * Places a hold: one conditional write that moves the order's version on, so a transition
+   * or an automatic move planned on the order before it cannot commit after it.
+   */
+  async placeHold(principal: Principal, orderId: string, request: PlaceHoldRequest): Promise<Hold> {
+    let hold: Hold | undefined;
+    await this.changes.run(
+      principal.tenantId,
+      orderId,
+      ({ record, pinned, now }) => {
+        const plan = planPlaceHold({
+          record,
+          workflow: pinned.workflow,
+          request,
+          actor: actorOf(principal),
+          now,
+        });
+        hold = plan.hold;
+        return { change: { order: plan.order, events: plan.events } };
+      },
+      clientConflicts(undefined, CHANGE_ATTEMPTS, progressBackoff),
+    );
+    return hold as Hold;
+  }
+
+  /** Releases a hold; the last one's release lets the execution re-check its moves. */
+  async releaseHold(principal: Principal, orderId: string, holdId: string): Promise<Order> {
+    const { change } = await this.changes.run(
+      principal.tenantId,
+      orderId,
+      ({ record, pinned, now }) => {
+        const plan = planReleaseHold({
+          tenantId: principal.tenantId,
+          record,
+          holdId,
+          actor: actorOf(principal),
+          now,
+          recheck: (next) => recheckSignal(principal.tenantId, record, pinned.workflow, next),
+        });
+        return {
+          change: { order: plan.order, events: plan.events, ...(plan.signal ? { signal: plan.signal } : {}) },
+        };
+      },
+      clientConflicts(undefined, CHANGE_ATTEMPTS, progressBackoff),
+    );
+    return (change as OrderChange).order;
+  }
+
+  /**
+   * Records a shipment in a stage that takes them: the shipment and each item's shipped
+   * quantity in one conditional write; a waiting execution re-checks its auto transitions.
+   */
+  async ship(principal: Principal, orderId: string, request: ShipmentRequest): Promise<ShipmentRecord> {
+    let shipment: ShipmentRecord | undefined;
+    await this.changes.run(
+      principal.tenantId,
+      orderId,
+      ({ record, pinned, now }) => {
+        const plan = planShipment({
+          record,
+          workflow: pinned.workflow,
+          request,
+          actor: actorOf(principal),
+          now,
+        });
+        shipment = plan.shipment;
+        const signal = recheckSignal(principal.tenantId, record, pinned.workflow, plan.order);
+        return { change: { order: plan.order, events: plan.events, ...(signal ? { signal } : {}) } };
+      },
+      clientConflicts(undefined, CHANGE_ATTEMPTS, progressBackoff),
+    );
+    return shipment as ShipmentRecord;
+  }
+
+  /** Requests a return of shipped units, in any stage (final ones included). */
+  async requestReturn(
+    principal: Principal,
+    orderId: string,
+    request: RequestReturnRequest,
+  ): Promise<OrderReturn> {
+    return this.returnChange(principal, orderId, (order, now) =>
+      planReturnRequest({ order, request, actor: actorOf(principal), now }),
+    );
+  }
+
+  /** Moves a return on; a restock commits with it, in the same transaction. */
+  stepReturn(
+    principal: Principal,
+    orderId: string,
+    returnId: string,
+    step: ReturnStep,
+  ): Promise<OrderReturn> {
+    return this.returnChange(principal, orderId, (order, now) =>
+      planReturnStep({ order, returnId, step, actor: actorOf(principal), now }),
+    );
+  }
+
+  private async returnChange(
+    principal: Principal,
+    orderId: string,
+    plan: (order: Order, now: Date) => PlannedReturn,
+  ): Promise<OrderReturn> {
+    let returned: OrderReturn | undefined;
+    await this.changes.run(
+      principal.tenantId,
+      orderId,
+      ({ record, now }) => {
+        const planned = plan(record.order, now);
+        returned = planned.returned;
+        return {
+          change: {
+            order: planned.order,
+            events: planned.events,
+            ...(planned.restock ? { companions: restockCompanions(planned.restock) } : {}),
+          },
+        };
+      },
+      clientConflicts(undefined, CHANGE_ATTEMPTS, progressBackoff),
+    );
+    return returned as OrderReturn;
+  }
+
   list(
     tenantId: string,
     query: Omit<ListOrdersQuery, 'cursor'>,
@@ -240,4 +388,11 @@ export class OrderService {
     }
     return page;
   }
+}
+
+/** One restock write per SKU: a transaction may touch each inventory record once only. */
+function restockCompanions(lines: { sku: string; quantity: number }[]): CompanionWrite[] {
+  const bySku = new Map<string, number>();
+  for (const { sku, quantity } of lines) bySku.set(sku, (bySku.get(sku) ?? 0) + quantity);
+  return [...bySku].map(([sku, quantity]) => ({ type: 'inventory.restock', sku, quantity }));
 }

@@ -3,7 +3,7 @@ import type { Workflow } from '../workflow/schema.js';
 import type { OrderStore } from './order-store.js';
 import { executionState, stageOf } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
-import type { WorkflowSource } from './workflow-source.js';
+import { type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /**
  * Why an execution may end while its order still has a stage to finish, when nothing is wrong
@@ -47,10 +47,15 @@ export async function resumeIfStranded(
   const record = await deps.store.get(tenantId, orderId);
   if (!record) return 'gone';
   const { order } = record;
-  const pinned = await deps.workflows.version(tenantId, order.workflow.version);
+  const { version, revision } = workflowRefOf(order);
+  const pinned = await deps.workflows.version(tenantId, version, revision);
   if (!pinned || stageOf(pinned.workflow, order.stage).final) return 'final';
   if (record.halted) return 'halted';
-  const target = pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {};
+  // Where the execution runs: the version's own target, or the built-in default's revision.
+  const target = {
+    ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
+    ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
+  };
   const live = await deps.engine.isLive({
     tenantId,
     orderId,
@@ -69,7 +74,7 @@ export async function resumeIfStranded(
   await deps.engine.start({
     tenantId,
     orderId,
-    workflowVersion: order.workflow.version,
+    workflowVersion: version,
     ...target,
     attempt,
     state: executionState(tenantId, order, record.entry),

@@ -5,6 +5,7 @@ import { ProblemError, problems } from '../problem.js';
 import { conditionView, evaluateCondition } from '../workflow/conditions.js';
 import type { Stage, Workflow } from '../workflow/schema.js';
 import type { ExecutionState } from '../workflow/task-payloads.js';
+import { assertNotHeld } from './holds.js';
 import type { OrderRecord } from './order-store.js';
 import { unmetRequirements } from './requirements.js';
 import type { Actor, Order, ShipmentRequest, TransitionRequest } from './schema.js';
@@ -31,7 +32,7 @@ export function executionState(tenantId: string, order: Order, entry: number): E
   };
 }
 
-/** What is left to ship of each SKU. */
+/** What is left to ship of each SKU: ordered less what earlier shipments took. */
 function unshipped(order: Order): Map<string, number> {
   const left = new Map(order.items.map((item) => [item.sku, item.quantity]));
   for (const shipment of order.shipments) {
@@ -40,26 +41,42 @@ function unshipped(order: Order): Map<string, number> {
   return left;
 }
 
-/** A shipment record for the request; omitted items mean everything not shipped yet. */
-function shipmentOf(order: Order, request: ShipmentRequest, now: Date): Shipment {
+/**
+ * A shipment record for the request; omitted items mean everything not shipped yet. Lines
+ * are summed per SKU against what is left, so one SKU on two lines cannot ship twice what
+ * remains; every line that does not fit is named (`at` is the JSON pointer of the items).
+ */
+function shipmentOf(order: Order, request: ShipmentRequest, now: Date, at: string): Shipment {
   const left = unshipped(order);
+  const requested = new Map<string, number>();
+  for (const item of request.items ?? [])
+    requested.set(item.sku, (requested.get(item.sku) ?? 0) + item.quantity);
   const problemsFound = (request.items ?? []).flatMap((item, index) => {
     const remaining = left.get(item.sku);
     if (remaining === undefined)
-      return [{ path: `/shipment/items/${index}/sku`, message: 'Not an item of the order.' }];
-    if (item.quantity > remaining) {
-      return [{ path: `/shipment/items/${index}/quantity`, message: `Only ${remaining} left to ship.` }];
+      return [{ path: `${at}/${index}/sku`, message: 'Not an item of the order.' }];
+    const wanted = requested.get(item.sku) ?? 0;
+    if (wanted > remaining) {
+      const lines = wanted === item.quantity ? '' : ` (its lines add up to ${wanted})`;
+      return [
+        {
+          path: `${at}/${index}/quantity`,
+          message: `Only ${Math.max(0, remaining)} of ${item.sku} left to ship${lines}.`,
+        },
+      ];
     }
     return [];
   });
+  const items = request.items
+    ? [...requested].map(([sku, quantity]) => ({ sku, quantity }))
+    : [...left].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
+  if (!request.items && items.length === 0)
+    problemsFound.push({ path: at, message: 'Nothing is left to ship.' });
   if (problemsFound.length) {
     throw new ProblemError(422, 'shipment', 'The shipment does not match the order.', {
       errors: problemsFound,
     });
   }
-  const items =
-    request.items ??
-    [...left].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
   return {
     id: newId('shp', now.getTime()),
     ...(request.carrier ? { carrier: request.carrier } : {}),
@@ -67,6 +84,60 @@ function shipmentOf(order: Order, request: ShipmentRequest, now: Date): Shipment
     items,
     shippedAt: now.toISOString(),
   };
+}
+
+/** The order with the shipment recorded and each item's `shippedQuantity` moved on with it. */
+function withShipment(order: Order, shipment: Shipment): Order {
+  const shipped = new Map(shipment.items.map((item) => [item.sku, item.quantity]));
+  return {
+    ...order,
+    shipments: [...order.shipments, shipment],
+    items: order.items.map((item) =>
+      shipped.has(item.sku)
+        ? { ...item, shippedQuantity: (item.shippedQuantity ?? 0) + (shipped.get(item.sku) ?? 0) }
+        : item,
+    ),
+  };
+}
+
+/**
+ * Plans `POST /orders/{id}/shipments`: only in a stage with `shipping: true`, else 409; the
+ * lines must fit what is left (422 naming every line that does not).
+ */
+export function planShipment(input: {
+  record: OrderRecord;
+  workflow: Workflow;
+  request: ShipmentRequest;
+  actor: Actor;
+  now: Date;
+}): { order: Order; events: NewEvent[]; shipment: Shipment } {
+  const { record, workflow, request, actor, now } = input;
+  const { order } = record;
+  const stage = stageOf(workflow, order.stage);
+  if (!stage.shipping || stage.final) {
+    throw problems.conflict(`The stage "${order.stage}" takes no shipments.`, {
+      stage: order.stage,
+      shippingStages: workflow.stages
+        .filter((candidate) => candidate.shipping)
+        .map((candidate) => candidate.id),
+    });
+  }
+  const shipment = shipmentOf(order, request, now, '/items');
+  const next: Order = {
+    ...withShipment(order, shipment),
+    version: order.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    order: next,
+    events: [buildEvent('order.shipment_created', actor, { order: next, shipment })],
+    shipment,
+  };
+}
+
+/** Whether a transition into `target` may carry a shipment: the target ships, or the move needs one. */
+function takesShipment(target: Stage, requires: readonly string[]): boolean {
+  return target.shipping || target.emits.includes('order.shipped') || requires.includes('shipment');
 }
 
 /**
@@ -86,10 +157,9 @@ export function enterStage(input: {
   const { order, workflow, to, cause, actor, now, note, shipment } = input;
   const stage = stageOf(workflow, to);
   const next: Order = {
-    ...order,
+    ...(shipment ? withShipment(order, shipment) : order),
     stage: to,
     version: order.version + 1,
-    shipments: shipment ? [...order.shipments, shipment] : order.shipments,
     actions: { state: stage.onEnter.length > 0 ? 'running' : 'none', failed: [] },
     updatedAt: now.toISOString(),
   };
@@ -103,7 +173,11 @@ export function enterStage(input: {
     }),
     ...stage.emits.map((type) =>
       type === 'order.shipped'
-        ? buildEvent('order.shipped', actor, { order: next, shipment: shipment ?? null })
+        ? // An automatic move after the last parcel announces that parcel.
+          buildEvent('order.shipped', actor, {
+            order: next,
+            shipment: shipment ?? next.shipments.at(-1) ?? null,
+          })
         : customEvent(type, actor, { order: next, stage: to }),
     ),
   ];
@@ -148,7 +222,11 @@ export function planManualTransition(input: {
       `Moving to "${request.to}" needs one of the roles ${transition.roles.join(', ')}; this key has "${principal.role}".`,
     );
   }
+  assertNotHeld(order, request.to, transition.overridesHold);
   const unmet = unmetRequirements(order, transition.requires ?? [], request.shipment, input.availableFiles);
+  if (request.shipment && !takesShipment(stageOf(workflow, request.to), transition.requires ?? [])) {
+    unmet.push({ path: '/shipment', message: `The stage "${request.to}" takes no shipment.` });
+  }
   if (transition.when && !evaluateCondition(transition.when, conditionView(order))) {
     unmet.push({ path: '/when', message: "The transition's condition does not hold for this order." });
   }
@@ -165,6 +243,6 @@ export function planManualTransition(input: {
     actor: input.actor,
     now,
     ...(request.note ? { note: request.note } : {}),
-    ...(request.shipment ? { shipment: shipmentOf(order, request.shipment, now) } : {}),
+    ...(request.shipment ? { shipment: shipmentOf(order, request.shipment, now, '/shipment/items') } : {}),
   });
 }

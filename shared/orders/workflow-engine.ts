@@ -5,6 +5,8 @@ export interface ExecutionStart {
   tenantId: string;
   orderId: string;
   workflowVersion: number;
+  /** Version 0 only: the built-in default's revision. */
+  workflowRevision?: number;
   /** Where the version runs (a state machine version ARN on AWS); unset for the built-in default. */
   executionTarget?: string;
   /** 0 for the order's first execution; later ones (resume, migrate, retry) count up. */
@@ -18,6 +20,8 @@ export interface ExecutionRef {
   orderId: string;
   attempt: number;
   executionTarget?: string;
+  /** Version 0 only: the built-in default's revision (which machine the execution runs on). */
+  workflowRevision?: number;
   /** The ARN the execution recorded on the order (its waits write it), when it is this attempt's. */
   executionArn?: string;
 }

@@ -12,6 +12,8 @@ export interface WorkflowShape {
 
 export interface PinnedWorkflow<W extends WorkflowShape = WorkflowShape> {
   version: number;
+  /** Version 0 only: which revision of the built-in default. */
+  revision?: number;
   workflow: W;
   /** Where executions of this version start (a state machine version ARN on AWS). */
   executionTarget?: string;
@@ -20,5 +22,25 @@ export interface PinnedWorkflow<W extends WorkflowShape = WorkflowShape> {
 /** Where a tenant's workflows come from: its active one for new orders, and the one an order is pinned to. */
 export interface WorkflowSource<W extends WorkflowShape = WorkflowShape> {
   active(tenantId: string): Promise<PinnedWorkflow<W>>;
-  version(tenantId: string, version: number): Promise<PinnedWorkflow<W> | undefined>;
+  /** For version 0, `revision` picks the built-in default's revision (default: the current one). */
+  version(tenantId: string, version: number, revision?: number): Promise<PinnedWorkflow<W> | undefined>;
+}
+
+/** The built-in default workflow's revisions, as a workflow source serves them. */
+export interface BuiltInDefaults<W extends WorkflowShape = WorkflowShape> {
+  /** The revision new orders of a tenant without a workflow get. */
+  current: number;
+  of(revision: number): W;
+}
+
+/**
+ * The (version, revision) an order runs. Orders stored before the built-in default had
+ * revisions carry none: they run its first revision.
+ */
+export function workflowRefOf(order: { workflow: { version: number; revision?: number } }): {
+  version: number;
+  revision?: number;
+} {
+  const { version, revision } = order.workflow;
+  return version === 0 ? { version, revision: revision ?? 1 } : { version };
 }

@@ -5,6 +5,7 @@ import {
   type ExecutionState,
   type MovePayload,
   NOT_YET_DUE_ERROR,
+  ON_HOLD_ERROR,
   type RunActionsPayload,
   STAGE_CONFLICT_ERROR,
   type TaskAction,
@@ -12,6 +13,7 @@ import {
 } from '../workflow/task-payloads.js';
 import type { ActionOutcome, ActionRunner } from './actions.js';
 import { type ConflictPolicy, OrderChangeRunner, type PlanInput } from './change-runner.js';
+import { activeHolds } from './holds.js';
 import type { ActionResult, OrderChange, OrderRecord, OrderStore } from './order-store.js';
 import type { Actor, Order } from './schema.js';
 import { enterStage, executionState, stageOf } from './transitions.js';
@@ -48,6 +50,14 @@ export class AutoMovesStoppedError extends Error {
   constructor(orderId: string, moves: number) {
     super(`Order ${orderId} made ${moves} automatic moves in a row and was stopped.`);
     this.name = 'Orderflow.AutoMovesStopped';
+  }
+}
+
+/** An auto or timeout move found the order on hold: the machine waits for the release. */
+export class OnHoldError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId} is on hold.`);
+    this.name = ON_HOLD_ERROR;
   }
 }
 
@@ -264,6 +274,8 @@ export class WorkflowTasks {
         const due = Date.parse(record.stageEnteredAt) + payload.dueAfterSeconds * 1000;
         if (due > this.clock().getTime()) throw new NotYetDueError(new Date(due));
       }
+      // Decided on the order as this write expects it: a hold that commits first fails the write.
+      if (activeHolds(record.order).length > 0) throw new OnHoldError(record.order.id);
       return {
         ...enterStage({ order: record.order, workflow, to, cause, actor: SYSTEM, now: this.clock() }),
         enterStage: true,

@@ -18,7 +18,9 @@ import { DYNAMODB_AWS_SDK, LAMBDA_FUNCTION, PATTERN_SUFFIX } from './integration
 import type { Action, Condition, Retry, Stage, Workflow } from './schema.js';
 import {
   ACTION_FAILED_ERROR,
+  HELD_WAIT_SUFFIX,
   NOT_YET_DUE_ERROR,
+  ON_HOLD_ERROR,
   STAGE_CONFLICT_ERROR,
   type TaskAction,
   UNKNOWN_STAGE_ERROR,
@@ -234,24 +236,38 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
 
     const { conditional, unconditional } = autoRoutes(stage);
     const fallback = unconditional ? moveState(stage, unconditional.to, 'auto') : `${stage.id}: wait`;
+    const recheck = rechecksOnChange(stage);
+    // Where an order on hold waits instead of moving: a stage that re-checks on change parks in
+    // its ordinary wait (the release re-checks it); any other in the wait for the release.
+    const heldAuto = recheck ? `${stage.id}: wait` : heldWaitState(stage, 'auto');
     if (conditional.length > 0) {
       states[`${stage.id}: auto`] = {
         Type: 'Choice',
-        Choices: conditional.map((transition) => ({
-          ...compileChoiceRule(transition.when as Condition),
-          Next: moveState(stage, transition.to, 'auto'),
-        })),
+        Choices: [
+          // Executions started before holds existed carry no `onHold`: then it is not held.
+          {
+            And: [
+              { Variable: '$.order.onHold', IsPresent: true },
+              { Variable: '$.order.onHold', BooleanEquals: true },
+            ],
+            Next: heldAuto,
+          },
+          ...conditional.map((transition) => ({
+            ...compileChoiceRule(transition.when as Condition),
+            Next: moveState(stage, transition.to, 'auto'),
+          })),
+        ],
         Default: fallback,
       };
     }
+    if (unconditional) states[heldAuto] = heldWait(stage, 'auto', afterActionsState(stage));
     for (const transition of [...conditional, ...(unconditional ? [unconditional] : [])]) {
-      states[moveState(stage, transition.to, 'auto')] = moveTask(stage, transition.to, 'auto');
+      states[moveState(stage, transition.to, 'auto')] = moveTask(stage, transition.to, 'auto', heldAuto);
     }
     if (unconditional) continue;
 
     const manualTargets = stage.transitions.filter((transition) => !transition.auto).map((t) => t.to);
     const [onlyTarget] = manualTargets;
-    const recheck = rechecksOnChange(stage);
     if (recheck) {
       // The wait's output comes back here. Still in this stage: a change re-checks the auto
       // transitions on the fresh order data it carries. Elsewhere: a manual transition, routed
@@ -321,7 +337,10 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           : { Next: ROUTE_STATE }),
     };
     if (stage.timeout) {
-      states[moveState(stage, stage.timeout.to, 'timeout')] = moveTask(stage, stage.timeout.to, 'timeout');
+      const timeoutMove = moveState(stage, stage.timeout.to, 'timeout');
+      states[timeoutMove] = moveTask(stage, stage.timeout.to, 'timeout', heldWaitState(stage, 'timeout'));
+      // The timeout fell due during a hold: it fires when the last hold is released.
+      states[heldWaitState(stage, 'timeout')] = heldWait(stage, 'timeout', timeoutMove);
     }
   }
 
@@ -372,11 +391,51 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
     return checksStage ? entry : ROUTE_STATE;
   }
 
-  function moveTask(from: Stage, to: string, cause: 'auto' | 'timeout'): AslState {
+  /**
+   * Parks while the order is on hold, until the release of its last hold signals it; then (or
+   * when it finds no hold left to wait for) it goes on to `next`, which checks again.
+   */
+  function heldWait(stage: Stage, cause: 'auto' | 'timeout', next: string): AslState {
+    return {
+      Type: 'Task',
+      Resource: WAIT_FOR_TRANSITION_RESOURCE,
+      Parameters: {
+        TableName: targets.tableName,
+        Key: aslOrderKey,
+        // The execution's ARN goes with its token, as at every wait.
+        UpdateExpression:
+          'SET #taskToken = :taskToken, #taskTokenStage = :heldStage, #executionArn = :executionArn REMOVE #pendingSignal',
+        // Parks only while the order is still here and still held: a release that committed
+        // before the wait began found no token to signal.
+        ConditionExpression: '#stage = :stage AND size(#order.#holds) > :none',
+        ExpressionAttributeNames: {
+          ...WAIT_ATTRIBUTE_NAMES,
+          '#order': orderAttributes.order,
+          // Inside `order`, like `version`: the order's active holds (shared/orders/schema.ts).
+          '#holds': 'holds',
+        },
+        ExpressionAttributeValues: {
+          ...waitAttributeValues(stage.id),
+          ':heldStage': { S: `${stage.id}${HELD_WAIT_SUFFIX}` },
+          ':none': { N: '0' },
+        },
+      },
+      TimeoutSeconds: MAX_WAIT_SECONDS,
+      Retry: [TRANSIENT_DYNAMODB_RETRIER],
+      Catch: [
+        { ErrorEquals: [WAIT_CONDITION_FAILED], ResultPath: '$.error', Next: next },
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: heldWaitState(stage, cause) },
+      ],
+      Next: next,
+    };
+  }
+
+  function moveTask(from: Stage, to: string, cause: 'auto' | 'timeout', whenHeld: string): AslState {
+    const catchHeld = { ErrorEquals: [ON_HOLD_ERROR], ResultPath: null, Next: whenHeld };
     if (cause === 'auto') {
       return lambdaTask(
         { kind: 'move', ...orderRef, from: from.id, to, 'entry.$': '$.entry', cause },
-        { Retry: TASK_RETRIERS, Catch: [CATCH_CONFLICT], ...enter(to) },
+        { Retry: TASK_RETRIERS, Catch: [CATCH_CONFLICT, catchHeld], ...enter(to) },
       );
     }
     const dueAfterSeconds = durationSeconds(from.timeout?.after ?? 'PT0S');
@@ -388,6 +447,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
           CATCH_CONFLICT,
           // A timeout longer than one wait: not due yet, so wait on.
           { ErrorEquals: [NOT_YET_DUE_ERROR], ResultPath: null, Next: `${from.id}: wait` },
+          catchHeld,
         ],
         ...enter(to),
       },
@@ -437,6 +497,10 @@ function autoRoutes(stage: Stage) {
   return firstUnconditional < 0
     ? { conditional: autos, unconditional: undefined }
     : { conditional: autos.slice(0, firstUnconditional), unconditional: autos[firstUnconditional] };
+}
+
+function heldWaitState(stage: Stage, cause: 'auto' | 'timeout'): string {
+  return `${stage.id}: held (${cause})`;
 }
 
 function moveState(from: Stage, to: string, cause: 'auto' | 'timeout'): string {

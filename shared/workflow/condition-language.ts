@@ -20,6 +20,10 @@ export const CONDITION_FIELDS = {
   readyItemCount: 'number',
   /** Every item and service line is `ready` or `done` (true for an order without lines). */
   allItemsReady: 'boolean',
+  /** The order has at least one active hold. */
+  onHold: 'boolean',
+  /** Every item's shipped quantity equals its quantity (true for an order without items). */
+  allItemsShipped: 'boolean',
 } as const satisfies Record<string, 'number' | 'string' | 'boolean'>;
 
 /** `metadata.<key>` reaches the order's free-form metadata; its values may have any type. */

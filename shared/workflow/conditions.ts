@@ -19,14 +19,18 @@
  * Line progress counts item AND service lines together: `pendingItemCount +
  * readyItemCount` is the number of items plus services, and `allItemsReady` is
  * `pendingItemCount = 0` (so it holds for an order without lines). A line without a
- * `status` (stored before statuses existed) counts as pending.
+ * `status` (stored before statuses existed) counts as pending. `onHold` is true while the
+ * order has an active hold; `allItemsShipped` once every item's `shippedQuantity` reached its
+ * quantity (so, like `allItemsReady`, it holds for an order without items).
  */
 import { parseMatchesPattern } from './condition-language.js';
 import type { Condition } from './schema.js';
 
 /** The least of an order that the view needs; the full order type satisfies it. */
 export interface OrderForConditions {
-  items: readonly { quantity: number; backordered?: number; status?: string }[];
+  items: readonly { quantity: number; backordered?: number; status?: string; shippedQuantity?: number }[];
+  /** Active holds; orders stored before holds existed have none. */
+  holds?: readonly unknown[];
   services?: readonly { status?: string }[];
   totals: { grand: number; currency: string };
   customer?: { email?: string };
@@ -50,6 +54,10 @@ export interface ConditionView {
   readyItemCount: number;
   /** No item or service line is pending. */
   allItemsReady: boolean;
+  /** The order has an active hold. */
+  onHold: boolean;
+  /** Every item is shipped in full (true for an order without items). */
+  allItemsShipped: boolean;
 }
 
 /** A line is ready when its status says `ready` or `done`; anything else (or none) is pending. */
@@ -72,6 +80,8 @@ export function conditionView(order: OrderForConditions): ConditionView {
     pendingItemCount: lines.length - readyItemCount,
     readyItemCount,
     allItemsReady: readyItemCount === lines.length,
+    onHold: (order.holds?.length ?? 0) > 0,
+    allItemsShipped: order.items.every((item) => (item.shippedQuantity ?? 0) >= item.quantity),
   };
 }
 

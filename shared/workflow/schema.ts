@@ -252,6 +252,13 @@ export const actionSchema = z.discriminatedUnion('type', [
     ...actionCommon,
     url: httpUrlSchema,
     timeoutSeconds: z.int().min(1).max(MAX_HTTP_TIMEOUT_SECONDS).optional(),
+    /** Called by a later `compensate` action with a signed undo request. */
+    undo: z
+      .strictObject({
+        url: httpUrlSchema,
+        timeoutSeconds: z.int().min(1).max(MAX_HTTP_TIMEOUT_SECONDS).optional(),
+      })
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('notify'),
@@ -267,6 +274,8 @@ export const actionSchema = z.discriminatedUnion('type', [
     subject: emailTemplateSchema(200),
     text: emailTemplateSchema(10_000),
   }),
+  // Undoes what this order's earlier actions left in place (release, cancel, http undo).
+  z.strictObject({ type: z.literal('compensate'), ...actionCommon }),
   // A pause is not a side effect: nothing to retry and nothing that can fail.
   z.strictObject({ type: z.literal('wait'), id: actionCommon.id, duration: durationSchema }),
 ]);
@@ -288,6 +297,8 @@ export const transitionSchema = z.strictObject({
   when: conditionSchema.optional(),
   requires: z.array(z.enum(REQUIREMENTS)).max(REQUIREMENTS.length).optional(),
   roles: z.array(Role).min(1).max(20).optional(),
+  /** May be taken while the order is on hold. */
+  overridesHold: z.boolean().default(false),
 });
 
 export const stageSchema = z
@@ -305,6 +316,8 @@ export const stageSchema = z
       )
       .max(20)
       .default([]),
+    /** `POST /orders/{id}/shipments` may record partial shipments while the order is here. */
+    shipping: z.boolean().default(false),
   })
   .transform((stage) => ({ ...stage, label: stage.label ?? stage.id }));
 

@@ -28,22 +28,35 @@ export interface BuiltInVersion {
   document: unknown;
 }
 
+/** The built-in default's revisions: the current one for new orders, older ones for orders pinned to them. */
+export interface BuiltInVersions {
+  current: number;
+  of(revision: number): BuiltInVersion;
+}
+
 /**
  * Tenants' workflows: validated, compiled once to ASL, published as immutable versions on
  * the engine, and the active one used for new orders.
  */
 export class WorkflowService {
-  private readonly builtInAsl: string;
+  private readonly builtInAsl = new Map<number, string>();
 
   constructor(
     private readonly store: WorkflowStore<Workflow>,
     private readonly engine: WorkflowEngine,
     private readonly targets: CompileTargets,
-    private readonly builtIn: BuiltInVersion,
+    private readonly builtIn: BuiltInVersions,
     private readonly validateOptions: ValidateOptions = {},
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    this.builtInAsl = JSON.stringify(compileWorkflow(builtIn.workflow, targets));
+  ) {}
+
+  private builtInAslOf(revision: number): string {
+    let asl = this.builtInAsl.get(revision);
+    if (asl === undefined) {
+      asl = JSON.stringify(compileWorkflow(this.builtIn.of(revision).workflow, this.targets));
+      this.builtInAsl.set(revision, asl);
+    }
+    return asl;
   }
 
   /** The document's problems, including a version too large to store, which publish would refuse too. */
@@ -110,20 +123,27 @@ export class WorkflowService {
     return { version, document: stored.document };
   }
 
-  /** One version with its document and compiled definition; version 0 is the built-in default. */
+  /**
+   * One version with its document and compiled definition; version 0 is the built-in default,
+   * in its current revision unless `revision` names an older one.
+   */
   async version(
     tenantId: string,
     version: number,
+    revision = this.builtIn.current,
   ): Promise<
     Omit<WorkflowVersion<Workflow>, 'publishedBy'> & { publishedBy?: WorkflowVersion['publishedBy'] }
   > {
     if (version === 0) {
+      const builtIn = this.builtIn.of(revision);
+      const asl = this.builtInAslOf(revision);
       return {
         version: 0,
-        workflow: this.builtIn.workflow,
-        document: this.builtIn.document,
-        asl: this.builtInAsl,
-        aslSha256: createHash('sha256').update(this.builtInAsl).digest('hex'),
+        revision,
+        workflow: builtIn.workflow,
+        document: builtIn.document,
+        asl,
+        aslSha256: createHash('sha256').update(asl).digest('hex'),
         publishedAt: new Date(0).toISOString(),
       };
     }
@@ -132,8 +152,8 @@ export class WorkflowService {
     return stored;
   }
 
-  async definition(tenantId: string, version: number): Promise<AslDefinition> {
-    return JSON.parse((await this.version(tenantId, version)).asl) as AslDefinition;
+  async definition(tenantId: string, version: number, revision?: number): Promise<AslDefinition> {
+    return JSON.parse((await this.version(tenantId, version, revision)).asl) as AslDefinition;
   }
 
   /**

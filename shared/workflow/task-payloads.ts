@@ -35,10 +35,21 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 export const STAGE_CONFLICT_ERROR = 'Orderflow.StageConflict';
 /** Thrown by a timeout move whose stage timeout has not elapsed yet (it outlasts one wait). */
 export const NOT_YET_DUE_ERROR = 'Orderflow.NotYetDue';
+/**
+ * Thrown by an auto or timeout move while the order is on hold: the machine parks in the
+ * stage's held wait, which the release of the last hold signals.
+ */
+export const ON_HOLD_ERROR = 'Orderflow.OnHold';
 /** The Fail state reached when an execution is started in a stage the workflow lacks. */
 export const UNKNOWN_STAGE_ERROR = 'Orderflow.UnknownStage';
 /** The Fail state reached after an action with `onError: "fail"` failed and was recorded. */
 export const ACTION_FAILED_ERROR = 'Orderflow.ActionFailed';
+
+/**
+ * What a held wait writes as `taskTokenStage`: the stage id and this suffix (stage ids never
+ * contain `#`), so the API can tell a wait for a hold's release from a wait for a transition.
+ */
+export const HELD_WAIT_SUFFIX = '#held';
 
 /** An action as the task function receives it: the document's type-specific fields under `params`. */
 export interface TaskAction {

@@ -329,11 +329,16 @@ function checkActions(
         message: `"${transitionTo}" is not a transition target of this stage`,
       });
     }
-    const url = raw.type === 'http' ? text(raw.url) : undefined;
-    if (url !== undefined && URL.canParse(url)) {
-      // The rules every call is checked against again (after DNS): what passes here is callable.
+    const undo = raw.type === 'http' && isObject(raw.undo) ? raw.undo : undefined;
+    // The undo URL follows the same rules as the action's own, at publish and at call time.
+    for (const [field, url] of [
+      ['url', raw.type === 'http' ? text(raw.url) : undefined],
+      ['undo/url', text(undo?.url)],
+    ] as const) {
+      if (url === undefined || !URL.canParse(url)) continue;
       const syntax = checkUrlSyntax(url, { allowLocal: options.allowLocalHttpUrls === true });
-      if (!syntax.ok) errors.push(...syntax.problems.map((message) => ({ path: `${path}/url`, message })));
+      if (!syntax.ok)
+        errors.push(...syntax.problems.map((message) => ({ path: `${path}/${field}`, message })));
     }
     const event = raw.type === 'notify' ? text(raw.event) : undefined;
     if (event !== undefined && isBuiltInEventType(event)) {

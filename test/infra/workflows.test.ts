@@ -8,8 +8,8 @@ import { OrdersData } from '../../infra/constructs/data.js';
 import { Observability } from '../../infra/constructs/observability.js';
 import { Workflows } from '../../infra/constructs/workflows.js';
 import { compileWorkflow } from '../../shared/workflow/compile.js';
-import { defaultWorkflow } from '../../shared/workflow/default-workflow.js';
-import { allowStatements, onlyResource, rolesAllowed } from './template-queries.js';
+import { defaultWorkflow, legacyDefaultWorkflow } from '../../shared/workflow/default-workflow.js';
+import { allowStatements, rolesAllowed } from './template-queries.js';
 
 /**
  * The Step Functions side on its own: functions/workflow-task does not exist yet, so the stack
@@ -50,13 +50,30 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-describe('the default workflow state machine', () => {
-  it('has exactly the definition the compiler produces for the default workflow', () => {
+/** A built-in default's state machine resource, by the construct that made it. */
+function builtInMachine(machine: Workflows['defaultStateMachine']) {
+  const resources = template.findResources('AWS::StepFunctions::StateMachine');
+  const properties = resources[logicalId(machine)]?.Properties;
+  if (!properties) throw new Error('state machine not in the template');
+  return properties;
+}
+
+describe('the default workflow state machines', () => {
+  it('are the only state machines of the stack: the current default and its first revision', () => {
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).sort()).toEqual(
+      [logicalId(workflows.defaultStateMachine), logicalId(workflows.legacyDefaultStateMachine)].sort(),
+    );
+  });
+
+  it.each([
+    ['the current default', () => workflows.defaultStateMachine, defaultWorkflow],
+    ['its first revision', () => workflows.legacyDefaultStateMachine, legacyDefaultWorkflow],
+  ])('has exactly the definition the compiler produces for %s', (_name, machine, workflow) => {
     const placeholders = {
       tableName: 'TABLE_NAME_PLACEHOLDER',
       taskFunctionArn: 'TASK_FUNCTION_ARN_PLACEHOLDER',
     };
-    const { properties } = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    const properties = builtInMachine(machine());
     const [separator, parts] = properties.DefinitionString['Fn::Join'] as [string, unknown[]];
     const substituted = parts
       .map((part) => {
@@ -69,18 +86,24 @@ describe('the default workflow state machine', () => {
       })
       .join(separator);
 
-    expect(substituted).toBe(JSON.stringify(compileWorkflow(defaultWorkflow, placeholders)));
+    expect(substituted).toBe(JSON.stringify(compileWorkflow(workflow, placeholders)));
   });
 
-  it('is a Standard workflow that logs all events, without execution data, and traces with X-Ray', () => {
-    expect(onlyResource(template, 'AWS::StepFunctions::StateMachine').properties).toMatchObject({
-      StateMachineType: 'STANDARD',
-      StateMachineName: 'orderflow-default',
-      RoleArn: { 'Fn::GetAtt': [logicalId(workflows.executionRole), 'Arn'] },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
-      TracingConfiguration: { Enabled: true },
-    });
-  });
+  it.each([
+    ['orderflow-default', () => workflows.defaultStateMachine],
+    ['orderflow-default-legacy', () => workflows.legacyDefaultStateMachine],
+  ])(
+    '%s is a Standard workflow that logs all events, without execution data, and traces with X-Ray',
+    (name, machine) => {
+      expect(builtInMachine(machine())).toMatchObject({
+        StateMachineType: 'STANDARD',
+        StateMachineName: name,
+        RoleArn: { 'Fn::GetAtt': [logicalId(workflows.executionRole), 'Arn'] },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+        TracingConfiguration: { Enabled: true },
+      });
+    },
+  );
 
   it('raises an alarm when an execution fails or times out, not when a migration stops (aborts) one', () => {
     const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm'));

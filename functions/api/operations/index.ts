@@ -5,6 +5,7 @@ import { applyOrderChange } from './apply-order-change.js';
 import { createApiKey } from './create-api-key.js';
 import { createAttachment } from './create-attachment.js';
 import { createOrder } from './create-order.js';
+import { createOrderShipment } from './create-order-shipment.js';
 import { createTenant } from './create-tenant.js';
 import { createWebhook } from './create-webhook.js';
 import { deleteAttachment } from './delete-attachment.js';
@@ -27,6 +28,8 @@ import { listAttachments } from './list-attachments.js';
 import { listLaborTasks } from './list-labor-tasks.js';
 import { listOrderChanges } from './list-order-changes.js';
 import { listOrderEvents } from './list-order-events.js';
+import { listOrderReturns } from './list-order-returns.js';
+import { listOrderShipments } from './list-order-shipments.js';
 import { listOrderTransitions } from './list-order-transitions.js';
 import { listOrders } from './list-orders.js';
 import { listPurchaseOrders } from './list-purchase-orders.js';
@@ -36,12 +39,18 @@ import { listWorkflowVersions } from './list-workflow-versions.js';
 import { migrateOrder } from './migrate-order.js';
 import { openapi } from './openapi.js';
 import { patchOrder } from './patch-order.js';
+import { placeOrderHold } from './place-order-hold.js';
 import { progressOrderItem } from './progress-order-item.js';
 import { progressOrderService } from './progress-order-service.js';
 import { proposeOrderChange } from './propose-order-change.js';
 import { publishWorkflow } from './publish-workflow.js';
+import { receiveOrderReturn } from './receive-order-return.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
+import { refundOrderReturn } from './refund-order-return.js';
 import { rejectOrderChange } from './reject-order-change.js';
+import { rejectOrderReturn } from './reject-order-return.js';
+import { releaseOrderHold } from './release-order-hold.js';
+import { requestOrderReturn } from './request-order-return.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
@@ -77,6 +86,15 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   listOrderTransitions,
   progressOrderItem,
   progressOrderService,
+  placeOrderHold,
+  releaseOrderHold,
+  createOrderShipment,
+  listOrderShipments,
+  requestOrderReturn,
+  listOrderReturns,
+  receiveOrderReturn,
+  refundOrderReturn,
+  rejectOrderReturn,
   retryOrderActions,
   migrateOrder,
   validateWorkflow,

@@ -1,4 +1,5 @@
 import { transitionOptions } from '../../../shared/orders/allowed-transitions.js';
+import { workflowRefOf } from '../../../shared/orders/workflow-source.js';
 import type { Operation } from './index.js';
 
 export const listOrderTransitions: Operation<'listOrderTransitions'> = async (
@@ -6,7 +7,8 @@ export const listOrderTransitions: Operation<'listOrderTransitions'> = async (
   { orders, workflows, clock },
 ) => {
   const order = await orders.get(principal.tenantId, params.id as string);
-  const { workflow } = await workflows.version(principal.tenantId, order.workflow.version);
+  const { version, revision } = workflowRefOf(order);
+  const { workflow } = await workflows.version(principal.tenantId, version, revision);
   return {
     statusCode: 200,
     body: {

@@ -22,6 +22,7 @@ import {
   executionName,
   type WorkflowEngine,
 } from '../../orders/workflow-engine.js';
+import { LEGACY_DEFAULT_REVISION } from '../../workflow/default-workflow.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
 export interface StepFunctionsEngineConfig {
@@ -33,6 +34,8 @@ export interface StepFunctionsEngineConfig {
   executionRoleArn: string;
   /** The built-in default workflow's state machine, deployed by the stack. */
   defaultStateMachineArn: string;
+  /** The built-in default's first revision, for orders pinned to it until they are migrated. */
+  legacyDefaultStateMachineArn: string;
 }
 
 /**
@@ -99,11 +102,19 @@ export class StepFunctionsEngine implements WorkflowEngine {
     return { executionTarget: created.stateMachineVersionArn };
   }
 
+  /** A published version's own target, else the built-in default's machine of the order's revision. */
+  private machineOf(execution: Pick<ExecutionStart, 'executionTarget' | 'workflowRevision'>): string {
+    if (execution.executionTarget) return execution.executionTarget;
+    return execution.workflowRevision === LEGACY_DEFAULT_REVISION
+      ? this.config.legacyDefaultStateMachineArn
+      : this.config.defaultStateMachineArn;
+  }
+
   async start(execution: ExecutionStart): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({
-          stateMachineArn: execution.executionTarget ?? this.config.defaultStateMachineArn,
+          stateMachineArn: this.machineOf(execution),
           name: executionName(execution.orderId, execution.attempt),
           input: JSON.stringify(execution.state),
         }),
@@ -148,9 +159,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
   private executionArnOf(execution: ExecutionRef): string {
     const name = executionName(execution.orderId, execution.attempt);
     if (execution.executionArn?.endsWith(`:${name}`)) return execution.executionArn;
-    const machine = (execution.executionTarget ?? this.config.defaultStateMachineArn)
-      .replace(':stateMachine:', ':execution:')
-      .replace(/:\d+$/, '');
+    const machine = this.machineOf(execution).replace(':stateMachine:', ':execution:').replace(/:\d+$/, '');
     return `${machine}:${name}`;
   }
 

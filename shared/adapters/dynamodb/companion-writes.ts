@@ -1,6 +1,6 @@
 import type { CompanionWrite } from '../../orders/order-store.js';
 import { changeRecordPut } from './change-store.js';
-import { reservationAdjustmentWrites } from './inventory-store.js';
+import { reservationAdjustmentWrites, restockWrite } from './inventory-store.js';
 import type { TransactItem } from './order-store.js';
 import { purchaseOrderPut } from './purchase-order-store.js';
 
@@ -9,6 +9,8 @@ export function companionItems(tableName: string, tenantId: string, write: Compa
   switch (write.type) {
     case 'reservation.adjust':
       return reservationAdjustmentWrites(tableName, tenantId, write);
+    case 'inventory.restock':
+      return [restockWrite(tableName, tenantId, write)];
     case 'purchaseOrder.raise':
       return [purchaseOrderPut(tableName, tenantId, write.purchaseOrder)];
     case 'change.put':

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  InventoryRestock,
   InventoryStore,
   ReleaseResult,
   Reservation,
@@ -220,6 +221,25 @@ export function stockChangeWrite(tableName: string, tenantId: string, sku: strin
       UpdateExpression: 'SET reserved = reserved - :delta, available = available + :delta',
       ConditionExpression: taking ? 'available >= :quantity' : 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':delta': delta, ...(taking ? { ':quantity': -delta } : {}) },
+    },
+  };
+}
+
+/** The write of a restock (see InventoryRestock), for the order's transaction. */
+export function restockWrite(tableName: string, tenantId: string, restock: InventoryRestock): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.inventory(tenantId, restock.sku),
+      UpdateExpression:
+        'SET entity = :entity, tenantId = :tenantId, sku = :sku, onHand = if_not_exists(onHand, :zero) + :quantity, reserved = if_not_exists(reserved, :zero), available = if_not_exists(available, :zero) + :quantity',
+      ExpressionAttributeValues: {
+        ':entity': recordTypes.inventory,
+        ':tenantId': tenantId,
+        ':sku': restock.sku,
+        ':zero': 0,
+        ':quantity': restock.quantity,
+      },
     },
   };
 }

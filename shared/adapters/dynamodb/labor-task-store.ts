@@ -20,6 +20,14 @@ export class DynamoLaborTaskStore implements LaborTaskStore {
     );
   }
 
+  cancel(tenantId: string, task: LaborTask, at: string): Promise<boolean> {
+    return this.records.cancelOnce(keys.laborTask(tenantId, task.orderId, task.entry, task.actionId), at);
+  }
+
+  allOfOrder(tenantId: string, orderId: string): Promise<LaborTask[]> {
+    return this.records.all(keys.order(tenantId, orderId).pk);
+  }
+
   async listOfOrder(tenantId: string, orderId: string, limit: number, after?: PageKey) {
     const { records, lastKey } = await this.records.list(keys.order(tenantId, orderId).pk, limit, after);
     return { laborTasks: records, ...(lastKey ? { lastKey } : {}) };

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../errors.js';
 import type { PageKey } from '../../orders/order-store.js';
 import { storeCall } from './client.js';
@@ -39,6 +45,44 @@ export class OrderPartitionRecords<T extends object> {
       this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
     );
     return Item ? this.recordOf(Item) : undefined;
+  }
+
+  /**
+   * Marks the record cancelled unless it already is; true when this call cancelled it, so a
+   * re-run (or a concurrent run) announces each cancellation once.
+   */
+  async cancelOnce(key: { pk: string; sk: string }, at: string): Promise<boolean> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :cancelled)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': at },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  /** Every record of the partition under the prefix, newest first. */
+  async all(pk: string): Promise<T[]> {
+    const records: T[] = [];
+    let after: PageKey | undefined;
+    do {
+      const page = await this.list(pk, 100, after);
+      records.push(...page.records);
+      after = page.lastKey;
+    } while (after);
+    return records;
   }
 
   /** A page of the partition's records under the prefix, newest first; lastKey only when more follow. */

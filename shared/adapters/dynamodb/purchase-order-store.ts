@@ -34,6 +34,15 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     return this.records.putOnce(purchaseOrderKey(tenantId, purchaseOrder), tenantId, purchaseOrder);
   }
 
+  cancel(tenantId: string, purchaseOrder: PurchaseOrder, at: string): Promise<boolean> {
+    const { orderId, entry, actionId, supplier } = purchaseOrder;
+    return this.records.cancelOnce(keys.purchaseOrder(tenantId, orderId, entry, actionId, supplier), at);
+  }
+
+  allOfOrder(tenantId: string, orderId: string): Promise<PurchaseOrder[]> {
+    return this.records.all(keys.order(tenantId, orderId).pk);
+  }
+
   async listOfOrder(tenantId: string, orderId: string, limit: number, after?: PageKey) {
     const { records, lastKey } = await this.records.list(keys.order(tenantId, orderId).pk, limit, after);
     return { purchaseOrders: records, ...(lastKey ? { lastKey } : {}) };

@@ -6,7 +6,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
+import type { BuiltInDefaults, PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
 import { keys, recordTypes } from '../../table.js';
 import { BUILT_IN_VERSION, type WorkflowStore, type WorkflowVersion } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
@@ -56,15 +56,19 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly builtIn: W,
+    private readonly builtIn: BuiltInDefaults<W>,
   ) {}
+
+  private builtInVersion(revision = this.builtIn.current): PinnedWorkflow<W> {
+    return { version: BUILT_IN_VERSION, revision, workflow: this.builtIn.of(revision) };
+  }
 
   async active(tenantId: string): Promise<PinnedWorkflow<W>> {
     // The active pointer carries a copy of the document, so creating an order costs one read.
     const { Item } = await storeCall(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.activeWorkflow(tenantId) })),
     );
-    if (!Item) return { version: BUILT_IN_VERSION, workflow: this.builtIn };
+    if (!Item) return this.builtInVersion();
     return {
       version: Item.version as number,
       workflow: unpack<W>(Item.workflow),
@@ -72,8 +76,12 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
     };
   }
 
-  async version(tenantId: string, version: number): Promise<PinnedWorkflow<W> | undefined> {
-    if (version === BUILT_IN_VERSION) return { version, workflow: this.builtIn };
+  async version(
+    tenantId: string,
+    version: number,
+    revision?: number,
+  ): Promise<PinnedWorkflow<W> | undefined> {
+    if (version === BUILT_IN_VERSION) return this.builtInVersion(revision);
     const stored = await this.get(tenantId, version);
     return (
       stored && {

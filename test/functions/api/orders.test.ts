@@ -17,7 +17,7 @@ describe('creating an order', () => {
     expect(order.id).toMatch(/^ord_[0-9A-Z]{26}$/);
     expect(order.stage).toBe('preliminary');
     expect(order.version).toBe(1);
-    expect(order.workflow).toEqual({ version: 0 });
+    expect(order.workflow).toEqual({ version: 0, revision: 2 });
     expect(order.totals).toEqual({
       currency: 'GBP',
       items: 500 * 12 + 100 * 30,

@@ -9,7 +9,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
 import { keys, orderAttributes } from '../../../shared/table.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -28,12 +28,14 @@ function handler() {
     stateMachineNamePrefix: 'orderflow-',
     executionRoleArn: 'arn:aws:iam::123456789012:role/orderflow-executions',
     defaultStateMachineArn: machine,
+    legacyDefaultStateMachineArn:
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default-legacy',
   });
   return {
     store,
     handle: createStrandedOrdersHandler({
       store,
-      workflows: new DynamoWorkflowStore(client, TABLE_NAME, defaultWorkflow),
+      workflows: new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows),
       engine,
     }),
   };

@@ -244,6 +244,7 @@ describe('labor.schedule', () => {
         entry: 1,
         actionId: 'print',
         createdAt: NOW.toISOString(),
+        status: 'open',
       },
     ]);
   });

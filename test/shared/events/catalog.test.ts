@@ -7,6 +7,7 @@ import {
   eventCatalog,
   eventFilterSchema,
   HTTP_ACTION_EVENT_TYPE,
+  HTTP_UNDO_EVENT_TYPE,
 } from '../../../shared/events/catalog.js';
 import { openApiDocument } from '../../../shared/http/openapi.js';
 import { CreateWebhookRequest } from '../../../shared/webhooks/schema.js';
@@ -31,7 +32,11 @@ describe('the event catalog', () => {
       [...readFileSync(join(root, file), 'utf8').matchAll(namespaced)]
         .map(([, type]) => type as string)
         .filter(
-          (type) => !(type in eventCatalog) && !actionTypes.has(type) && type !== HTTP_ACTION_EVENT_TYPE,
+          (type) =>
+            !(type in eventCatalog) &&
+            !actionTypes.has(type) &&
+            type !== HTTP_ACTION_EVENT_TYPE &&
+            type !== HTTP_UNDO_EVENT_TYPE,
         )
         .map((type) => `${file}: ${type}`),
     );

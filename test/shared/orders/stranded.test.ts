@@ -4,7 +4,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
 import { resumeIfStranded } from '../../../shared/orders/stranded.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { eventually } from '../../support/eventually.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
@@ -18,7 +18,7 @@ function deps() {
   });
   return {
     store: new DynamoOrderStore(client, TABLE_NAME),
-    workflows: new DynamoWorkflowStore(client, TABLE_NAME, defaultWorkflow),
+    workflows: new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows),
     engine: api.stack.engine,
   };
 }

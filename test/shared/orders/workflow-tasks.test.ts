@@ -6,7 +6,7 @@ import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-
 import { newOrder } from '../../../shared/orders/order.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
 import { WorkflowTasks } from '../../../shared/orders/workflow-tasks.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { runnerFor } from '../../support/actions.js';
 import { useStack } from '../../support/stack.js';
 
@@ -22,7 +22,7 @@ function tasksAt(now: { value: Date }) {
   const store = new DynamoOrderStore(client, TABLE_NAME);
   const tasks = new WorkflowTasks(
     store,
-    new DynamoWorkflowStore(client, TABLE_NAME, defaultWorkflow),
+    new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows),
     runnerFor(api.stack).runner,
     () => now.value,
   );

@@ -116,6 +116,8 @@ export const conditionViewArbitrary = fc.record(
     pendingItemCount: fieldValue,
     readyItemCount: fieldValue,
     allItemsReady: fieldValue,
+    onHold: fieldValue,
+    allItemsShipped: fieldValue,
   },
   { requiredKeys: [] },
 );

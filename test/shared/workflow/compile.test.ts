@@ -8,7 +8,7 @@ import {
   compileWorkflow,
   MAX_WAIT_SECONDS,
 } from '../../../shared/workflow/compile.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { defaultWorkflow, legacyDefaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import {
   type Workflow,
   type WorkflowDocument,
@@ -46,7 +46,7 @@ function oneStage(stage: Partial<WorkflowDocument['stages'][number]>): WorkflowD
 
 describe('compileWorkflow', () => {
   it('compiles the default workflow to ASL that asl-validator accepts, with readable state names', () => {
-    const asl = compileWorkflow(defaultWorkflow, targets);
+    const asl = compileWorkflow(legacyDefaultWorkflow, targets);
     const result = aslValidator(structuredClone(asl));
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
@@ -70,7 +70,7 @@ describe('compileWorkflow', () => {
   });
 
   it('routes every stage from the start and fails on an unknown one', () => {
-    const route = state(compileWorkflow(defaultWorkflow, targets), 'Route');
+    const route = state(compileWorkflow(legacyDefaultWorkflow, targets), 'Route');
     expect(route.Choices).toContainEqual({
       Variable: '$.stage',
       StringEquals: 'confirmed',
@@ -85,7 +85,7 @@ describe('compileWorkflow', () => {
   });
 
   it('waits for a manual transition by storing the task token on the order while it is still in the stage', () => {
-    const asl = compileWorkflow(defaultWorkflow, targets);
+    const asl = compileWorkflow(legacyDefaultWorkflow, targets);
     const wait = state(asl, 'submitted: wait');
     expect(wait).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
@@ -264,6 +264,14 @@ describe('compileWorkflow', () => {
       // change of the waiting order (same stage) re-checks the auto transitions below.
       { Variable: '$.stage', StringEquals: 'done', Next: 'done: done' },
       { Not: { Variable: '$.stage', StringEquals: 'work' }, Next: 'Route' },
+      // An order on hold takes no auto transition: it waits, and the release re-checks it.
+      {
+        And: [
+          { Variable: '$.order.onHold', IsPresent: true },
+          { Variable: '$.order.onHold', BooleanEquals: true },
+        ],
+        Next: 'work: wait',
+      },
       {
         And: [
           { Variable: '$.order.totals.grand', IsPresent: true },
@@ -277,7 +285,10 @@ describe('compileWorkflow', () => {
     expect(auto.Default).toBe('work: wait');
     expect(state(asl, 'work: move to done (auto)')).toMatchObject({
       Parameters: { kind: 'move', from: 'work', to: 'done', cause: 'auto', 'entry.$': '$.entry' },
-      Catch: [{ ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' }],
+      Catch: [
+        { ErrorEquals: ['Orderflow.StageConflict'], ResultPath: '$.error', Next: 'Reload' },
+        { ErrorEquals: ['Orderflow.OnHold'], ResultPath: null, Next: 'work: wait' },
+      ],
       End: true,
     });
     expect(state(asl, 'work: move to failed (auto)').Next).toBe('failed: run actions');
@@ -294,9 +305,24 @@ describe('compileWorkflow', () => {
 
   it('moves straight on when the first auto transition has no condition, without a Choice or a wait', () => {
     const asl = compile(oneStage({ transitions: [{ to: 'failed', auto: true }] }));
+    // The held wait is entered only when the move finds the order on hold.
     expect(Object.keys(asl.States).filter((name) => name.startsWith('work'))).toEqual([
+      'work: held (auto)',
       'work: move to failed (auto)',
     ]);
+    expect(state(asl, 'work: move to failed (auto)').Catch).toContainEqual({
+      ErrorEquals: ['Orderflow.OnHold'],
+      ResultPath: null,
+      Next: 'work: held (auto)',
+    });
+    expect(state(asl, 'work: held (auto)')).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
+      Parameters: {
+        ConditionExpression: '#stage = :stage AND size(#order.#holds) > :none',
+        ExpressionAttributeValues: { ':heldStage': { S: 'work#held' } },
+      },
+      Next: 'work: move to failed (auto)',
+    });
     expect(state(asl, 'Route').Choices).toContainEqual(
       expect.objectContaining({ Next: 'work: move to failed (auto)' }),
     );
@@ -404,6 +430,8 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
       pendingItemCount: 1,
       readyItemCount: 0,
       allItemsReady: false,
+      onHold: false,
+      allItemsShipped: false,
     },
   };
 
@@ -463,8 +491,8 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     return names;
   }
 
-  it('takes 8 state transitions from preliminary to shipped (at most 10)', async () => {
-    const { execution, payloads } = run(defaultWorkflow, {
+  it('takes 8 state transitions from preliminary to shipped under the first revision (at most 10)', async () => {
+    const { execution, payloads } = run(legacyDefaultWorkflow, {
       preliminary: 'submitted',
       submitted: 'confirmed',
       confirmed: 'completed',
@@ -508,9 +536,34 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
     });
   });
 
-  it('finds the stage of an order started elsewhere (a retry, a migration) through Reload and Route', async () => {
+  it('takes 11 under the current revision, whose completed stage re-checks its auto transition', async () => {
     const { execution } = run(
       defaultWorkflow,
+      { preliminary: 'submitted', submitted: 'confirmed', confirmed: 'completed', completed: 'shipped' },
+      {},
+      // The re-checking wait parks only at the version its state was read at.
+      { ...start, version: 1 },
+    );
+    const entered = await enteredStates(execution.eventLogs);
+    expect(await execution.result).toMatchObject({ stage: 'shipped', entry: 5 });
+    expect(entered).toEqual([
+      'preliminary: wait',
+      'Route',
+      'submitted: wait',
+      'Route',
+      'confirmed: run actions',
+      'confirmed: wait',
+      'Route',
+      'completed: auto',
+      'completed: wait',
+      'completed: auto',
+      'shipped: done',
+    ]);
+  });
+
+  it('finds the stage of an order started elsewhere (a retry, a migration) through Reload and Route', async () => {
+    const { execution } = run(
+      legacyDefaultWorkflow,
       { completed: 'shipped' },
       {},
       { ...start, stage: 'completed', entry: 4 },
@@ -545,7 +598,7 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
   it('retries a task whose store was unavailable, so the order moves on once it answers', async () => {
     let reloads = 0;
     const { execution } = run(
-      defaultWorkflow,
+      legacyDefaultWorkflow,
       { completed: 'shipped' },
       {
         Reload: (_input, store) => {

@@ -28,6 +28,8 @@ describe('conditionView', () => {
       pendingItemCount: 3,
       readyItemCount: 0,
       allItemsReady: false,
+      onHold: false,
+      allItemsShipped: false,
     });
   });
 
@@ -42,6 +44,8 @@ describe('conditionView', () => {
       pendingItemCount: 0,
       readyItemCount: 0,
       allItemsReady: true,
+      onHold: false,
+      allItemsShipped: true,
     });
   });
 
@@ -71,6 +75,23 @@ describe('conditionView', () => {
       pendingItemCount: 0,
       readyItemCount: 6,
       allItemsReady: true,
+    });
+  });
+
+  it('is on hold while a hold is active and all shipped once every item shipped in full', () => {
+    const items = [
+      { quantity: 2, shippedQuantity: 2 },
+      { quantity: 3, shippedQuantity: 1 },
+    ];
+    const base = { items, totals: { grand: 0, currency: 'EUR' } };
+    expect(conditionView({ ...base, holds: [{ id: 'hold_1' }] })).toMatchObject({
+      onHold: true,
+      allItemsShipped: false,
+    });
+    const shipped = items.map((item) => ({ ...item, shippedQuantity: item.quantity }));
+    expect(conditionView({ ...base, items: shipped, holds: [] })).toMatchObject({
+      onHold: false,
+      allItemsShipped: true,
     });
   });
 

@@ -15,7 +15,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
 import type { WorkflowEngine } from '../../../shared/orders/workflow-engine.js';
 import { ProblemError } from '../../../shared/problem.js';
-import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
+import { builtInDefaults, builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { WorkflowService } from '../../../shared/workflow/service.js';
 import { useStack } from '../../support/stack.js';
 
@@ -44,10 +44,10 @@ function serviceWith(deploy: WorkflowEngine['deploy']) {
   const store = new DynamoWorkflowStore(
     createDocumentClient({ tableName: TABLE_NAME, endpoint: api.stack.dynamo.endpoint, region: 'local' }),
     TABLE_NAME,
-    defaultWorkflow,
+    builtInDefaultWorkflows,
   );
   return {
-    service: new WorkflowService(store, engine, targets, { workflow: defaultWorkflow, document: {} }),
+    service: new WorkflowService(store, engine, targets, builtInDefaults),
     deployed,
   };
 }
@@ -192,6 +192,8 @@ describe('publishing a workflow version', () => {
       stateMachineNamePrefix: 'orderflow-',
       executionRoleArn: 'arn:aws:iam::123456789012:role/orderflow-executions',
       defaultStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default',
+      legacyDefaultStateMachineArn:
+        'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default-legacy',
     });
     const { service } = serviceWith((tenantId, version, asl) => engine.deploy(tenantId, version, asl));
     const who = principal();

@@ -45,7 +45,11 @@ describe('validateWorkflow', () => {
       ['inventory.reserve-0', 'fail'],
       ['purchase_order.create-1', 'fail'],
     ]);
-    expect(result.workflow?.stages[0]?.transitions[1]).toEqual({ to: 'cancelled', auto: false });
+    expect(result.workflow?.stages[0]?.transitions[1]).toEqual({
+      to: 'cancelled',
+      auto: false,
+      overridesHold: true,
+    });
   });
 
   it('defaults a missing label to the stage id', () => {

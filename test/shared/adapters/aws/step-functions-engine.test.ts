@@ -21,6 +21,7 @@ const config = {
   stateMachineNamePrefix: 'orderflow-',
   executionRoleArn: 'arn:aws:iam::123456789012:role/orderflow-executions',
   defaultStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default',
+  legacyDefaultStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default-legacy',
 };
 const engine = new StepFunctionsEngine(sfn as unknown as SFNClient, config);
 const state = { tenantId: 'ten_1', orderId: 'ord_1', stage: 'preliminary', entry: 1, order: {} as never };
@@ -52,6 +53,21 @@ describe('the Step Functions engine', () => {
       type: 'STANDARD',
       publish: true,
       versionDescription: 'workflow version 1',
+    });
+  });
+
+  it('runs orders pinned to the first built-in default on its own machine, and newer ones on the current', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const builtIn = { tenantId: 'ten_1', orderId: 'ord_9', workflowVersion: 0, attempt: 0, state };
+    await engine.start({ ...builtIn, workflowRevision: 1 });
+    await engine.start({ ...builtIn, workflowRevision: 2 });
+    await engine.stop({ tenantId: 'ten_1', orderId: 'ord_9', attempt: 0, workflowRevision: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.stateMachineArn)).toEqual(
+      [config.legacyDefaultStateMachineArn, config.defaultStateMachineArn],
+    );
+    expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input).toMatchObject({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-default-legacy:ord_9',
     });
   });
 
