@@ -1,7 +1,7 @@
 /**
  * `npm run smoke -- --stack <name> [--webhook-url <url>]`: checks a deployed Orderflow stack
  * with real AWS credentials (docs/deploy.md; never run in CI). It validates every definition
- * the compiler makes (the default workflow and the examples) with Step Functions'
+ * the compiler makes (both built-in default revisions and the examples) with Step Functions'
  * ValidateStateMachineDefinition, then drives one order of the default workflow through the
  * deployed API from creation to shipped, printing each step.
  */
@@ -12,7 +12,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { type CompileTargets, compileWorkflow } from '../shared/workflow/compile.js';
-import { defaultWorkflow } from '../shared/workflow/default-workflow.js';
+import { defaultWorkflow, legacyDefaultWorkflow } from '../shared/workflow/default-workflow.js';
 import { unsupportedTasks } from '../shared/workflow/integrations.js';
 import { workflowDocumentSchema } from '../shared/workflow/schema.js';
 
@@ -59,7 +59,7 @@ export async function stackOutputs(
   return outputs as Record<(typeof SMOKE_OUTPUTS)[number], string>;
 }
 
-/** Every definition the compiler makes for the stack: the default workflow's and each example's. */
+/** Every definition the compiler makes for the stack: each built-in default revision's and each example's. */
 export function definitionsToValidate(targets: CompileTargets, examplesDir: URL): [string, string][] {
   const examples = readdirSync(examplesDir)
     .filter((file) => file.endsWith('.workflow.json'))
@@ -67,6 +67,7 @@ export function definitionsToValidate(targets: CompileTargets, examplesDir: URL)
     .map((file): [string, unknown] => [file, JSON.parse(readFileSync(new URL(file, examplesDir), 'utf8'))]);
   return [
     ['default workflow', defaultWorkflow] as [string, unknown],
+    ['first default workflow (orders pinned to it)', legacyDefaultWorkflow] as [string, unknown],
     ...examples.map(([file, document]): [string, unknown] => [file, workflowDocumentSchema.parse(document)]),
   ].map(([name, workflow]) => [
     name,

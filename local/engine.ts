@@ -72,7 +72,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly running = new Map<string, RunningExecution>();
   private readonly parked = new Map<
     string,
-    { resume: (output: ExecutionState) => void; release: (reason: Error) => void }
+    {
+      resume: (output: ExecutionState) => void;
+      release: (reason: Error) => void;
+      /** The token is on the order: a signal can reach this wait. */
+      stored?: boolean;
+    }
   >();
   private readonly machines = new Map<string, StateMachine>();
   /** State transitions per execution name, counted from the interpreter's event log. */
@@ -130,16 +135,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
           orderId: execution.orderId,
           errorName: executionErrorName(error),
         }),
-      )
-      .finally(() => {
-        if (this.running.get(key)?.name === name) this.running.delete(key);
-      });
-    this.running.set(key, {
-      name,
-      attempt: execution.attempt,
-      abort: run.abort,
-      done: Promise.all([done, counting.catch(() => undefined)]).then(() => undefined),
+      );
+    // The execution ends for its observers only once its event log is counted as well.
+    const ended = Promise.all([done, counting.catch(() => undefined)]).then(() => {
+      if (this.running.get(key)?.name === name) this.running.delete(key);
     });
+    this.running.set(key, { name, attempt: execution.attempt, abort: run.abort, done: ended });
   }
 
   async signal(token: string, output: ExecutionState): Promise<void> {
@@ -153,6 +154,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   /** True while the order has an execution in this process. */
   isRunning(tenantId: string, orderId: string): boolean {
     return this.running.has(`${tenantId}/${orderId}`);
+  }
+
+  /** True while the order's execution rests at a wait whose token the order holds. */
+  isWaiting(tenantId: string, orderId: string): boolean {
+    const running = this.running.get(`${tenantId}/${orderId}`);
+    if (!running) return false;
+    return [...this.parked].some(([token, wait]) => wait.stored && token.startsWith(`${running.name}:`));
   }
 
   async isLive(execution: ExecutionRef): Promise<boolean> {
@@ -232,6 +240,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     signalled.catch(() => undefined);
     try {
       await this.options.dynamo.send(new UpdateItemCommand(parameters));
+      const parked = this.parked.get(token);
+      if (parked) parked.stored = true;
     } catch (error) {
       this.parked.delete(token);
       throw awsSdkIntegrationError(error);

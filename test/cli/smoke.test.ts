@@ -70,8 +70,8 @@ describe('npm run smoke', () => {
       const validations = sfn
         .commandCalls(ValidateStateMachineDefinitionCommand)
         .map((call) => call.args[0].input);
-      // The default workflow and every example, compiled against the stack's own table and function.
-      expect(validations).toHaveLength(1 + exampleWorkflows.length);
+      // Both built-in default revisions and every example, compiled against the stack's own table and function.
+      expect(validations).toHaveLength(2 + exampleWorkflows.length);
       for (const validation of validations) {
         expect(validation).toMatchObject({ type: 'STANDARD', severity: 'WARNING' });
         const definition = JSON.parse(validation.definition as string);
@@ -85,6 +85,7 @@ describe('npm run smoke', () => {
       }
       expect(lines.filter((line) => line.startsWith('validate '))).toEqual([
         'validate default workflow: OK',
+        'validate first default workflow (orders pinned to it): OK',
         ...exampleWorkflows.toSorted().map((file) => `validate ${file}: OK`),
       ]);
       expect(lines).toContain('subscribe webhook: POST /v1/webhooks → 201');
@@ -107,7 +108,7 @@ describe('npm run smoke', () => {
     });
     const lines: string[] = [];
     await expect(runSmoke(clients(lines), { stack: 'Orderflow' })).rejects.toThrow(
-      `${1 + exampleWorkflows.length} definition(s) failed validation.`,
+      `${2 + exampleWorkflows.length} definition(s) failed validation.`,
     );
     expect(lines[0]).toBe('validate default workflow: FAIL\n  ERROR SCHEMA_VALIDATION_FAILED /States: bad');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);

@@ -86,7 +86,8 @@ describe('the default workflow, from creation to shipped', () => {
     );
     const transitions = api.stack.engine.stateTransitions.get(id) ?? 0;
     expect(transitions).toBeGreaterThan(0);
-    expect(transitions).toBeLessThanOrEqual(10);
+    // At most what an order resting at every wait takes: 11 (the compiler test pins the path).
+    expect(transitions).toBeLessThanOrEqual(11);
   });
 });
 

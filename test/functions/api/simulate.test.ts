@@ -34,14 +34,16 @@ describe('POST /v1/workflow/simulate', () => {
 
     const { body: order } = await api.call('/v1/orders', { method: 'POST', key: apiKey, body: sampleOrder });
     for (const step of steps) {
-      await eventually('the order to wait for its next move', async () => {
-        const moved = await api.call(`/v1/orders/${order.id}/transitions`, {
-          method: 'POST',
-          key: apiKey,
-          body: step,
-        });
-        return moved.status === 200 ? true : undefined;
+      // As the simulator does: each move meets the execution resting at its stage's wait.
+      await eventually('the order to wait for its next move', async () =>
+        api.stack.engine.isWaiting(tenantId, order.id) ? true : undefined,
+      );
+      const moved = await api.call(`/v1/orders/${order.id}/transitions`, {
+        method: 'POST',
+        key: apiKey,
+        body: step,
       });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     }
     await eventually('the execution to end', async () =>
       api.stack.engine.isRunning(tenantId, order.id) ? undefined : true,
