@@ -90,6 +90,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return {};
   }
 
+  /** Nothing was deployed (and no version has a target here, so nothing is pruned). */
+  async removeVersion(): Promise<void> {}
+
   async start(execution: ExecutionStart): Promise<void> {
     const key = `${execution.tenantId}/${execution.orderId}`;
     const current = this.running.get(key);

@@ -19,3 +19,11 @@ export class StoreUnavailableError extends Error {
     this.name = STORE_UNAVAILABLE_ERROR;
   }
 }
+
+/** The engine holds as many versions of the tenant's workflow as it allows; deleting unused ones makes room. */
+export class VersionLimitError extends Error {
+  constructor(message = 'The workflow engine holds as many versions as it allows.') {
+    super(message);
+    this.name = 'VersionLimitError';
+  }
+}

@@ -41,6 +41,7 @@ export const recordTypes = {
   apiKey: 'apiKey',
   workflowVersion: 'workflowVersion',
   activeWorkflow: 'activeWorkflow',
+  workflowPin: 'workflowPin',
   inventory: 'inventory',
   reservation: 'reservation',
   webhook: 'webhook',
@@ -85,9 +86,26 @@ export const orderAttributes = {
   pendingSignal: 'pendingSignal',
 } as const;
 
+/**
+ * A workflow version item's attributes for pruning its state machine version (the Step
+ * Functions quota is 1,000 versions per machine).
+ */
+export const workflowVersionAttributes = {
+  /** Set when the version is reserved: orders pin it from the start (older versions are never pruned). */
+  tracksPins: 'tracksPins',
+  /** When the next version became active: from then on only migrations can pin it. */
+  supersededAt: 'supersededAt',
+  /** No order may pin it any more; its state machine version is being deleted or is gone. */
+  retiredAt: 'retiredAt',
+  /** Its state machine version is deleted. */
+  removedAt: 'removedAt',
+} as const;
+
 const TENANT_PREFIX = 'T#';
 const ORDER_INFIX = '#O#';
 const ORDER_SORT_KEY = 'ORDER';
+const workflowPinsOf = (tenantId: string, version: number) =>
+  `${TENANT_PREFIX}${tenantId}#WFPIN#${String(version).padStart(6, '0')}`;
 
 /**
  * Key layout. Every tenant-owned key starts with `T#<tenantId>#` so that a key built
@@ -117,6 +135,16 @@ export const keys = {
     sk: `V#${String(version).padStart(6, '0')}`,
   }),
   activeWorkflow: (tenantId: string) => ({ pk: `T#${tenantId}#WF`, sk: 'ACTIVE' }),
+  /**
+   * An order that may still start an execution on a published workflow version pins it, so the
+   * version's state machine version is never deleted under it. One partition per version: a
+   * strongly consistent query of one item tells whether any order pins it.
+   */
+  workflowPin: (tenantId: string, version: number, orderId: string) => ({
+    pk: workflowPinsOf(tenantId, version),
+    sk: `O#${orderId}`,
+  }),
+  workflowPins: (tenantId: string, version: number) => workflowPinsOf(tenantId, version),
   inventory: (tenantId: string, sku: string) => ({ pk: `T#${tenantId}#SKU#${sku}`, sk: 'SKU' }),
   /** A tenant's webhook subscriptions share one partition, so fan-out reads them with one query. */
   webhook: (tenantId: string, webhookId: string) => ({ pk: `T#${tenantId}#WH`, sk: `WH#${webhookId}` }),

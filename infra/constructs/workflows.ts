@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { TENANT_MACHINE_INFIX } from '../../shared/adapters/aws/step-functions-engine.js';
 import { compileWorkflow } from '../../shared/workflow/compile.js';
 import { defaultWorkflow, legacyDefaultWorkflow } from '../../shared/workflow/default-workflow.js';
 import type { Workflow } from '../../shared/workflow/schema.js';
@@ -111,6 +112,16 @@ export class Workflows extends Construct {
     });
   }
 
+  /** ARN of every version of the tenants' state machines (not of the stack's own). */
+  private tenantVersionsArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${this.stateMachineNamePrefix}${TENANT_MACHINE_INFIX}*:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   /** ARN of every execution of those state machines. */
   private executionsArn(): string {
     return Stack.of(this).formatArn({
@@ -186,10 +197,10 @@ export class Workflows extends Construct {
     return rule;
   }
 
-  private acknowledgePrefixGrants(fn: LambdaFunction): void {
+  private acknowledgePrefixGrants(fn: LambdaFunction, extra: string[] = []): void {
     const policy = fn.role?.node.tryFindChild('DefaultPolicy');
     if (!policy) return;
-    for (const resource of [this.stateMachinesArn(), this.executionsArn()]) {
+    for (const resource of [this.stateMachinesArn(), this.executionsArn(), ...extra]) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
         reason:
@@ -240,13 +251,21 @@ export class Workflows extends Construct {
     );
     api.addToRolePolicy(
       new iam.PolicyStatement({
+        sid: 'PruneTenantStateMachineVersions',
+        // A publish that finds the tenant's machine at its 1,000 versions deletes unused ones.
+        actions: ['states:DeleteStateMachineVersion'],
+        resources: [this.tenantVersionsArn()],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
         sid: 'PassExecutionRoleToStepFunctions',
         actions: ['iam:PassRole'],
         resources: [this.executionRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
       }),
     );
-    this.acknowledgePrefixGrants(api);
+    this.acknowledgePrefixGrants(api, [this.tenantVersionsArn()]);
     // What functions/api/index.ts reads to build the StepFunctionsEngine and compile workflows.
     this.addEngineEnvironment(api);
     api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);

@@ -413,7 +413,8 @@ export const routes = [
     path: '/v1/workflow',
     auth: 'tenant',
     scope: 'workflow:write',
-    summary: 'Validate, compile and publish a workflow as the next version, active for new orders.',
+    summary:
+      'Validate, compile and publish a workflow as the next version, active for new orders. 409 `workflow-versions-exhausted` when the engine holds as many versions as it allows and every one is still in use.',
     body: WorkflowDocument,
     bodyValidation: 'domain',
     success: { status: 201, schema: WorkflowPublished },

@@ -11,6 +11,7 @@ import type { OrderChange, OrderRecord, OrderStore, PendingSignal } from './orde
 import type { Order } from './schema.js';
 import { executionState } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
+import { holdsWorkflowVersion } from './workflow-pins.js';
 import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /** What a planner decides from one read of the order. */
@@ -71,6 +72,17 @@ export async function retryOnConflict<T>(
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/** Marks the change that leaves the order done with the version it was pinned to, and no other. */
+function withPinRelease(read: Omit<PlanInput, 'now'>, change: OrderChange): OrderChange {
+  const { record, pinned } = read;
+  if (change.order.workflow.version !== record.order.workflow.version) return change;
+  const halted = change.halted ?? (change.enterStage ? false : record.halted);
+  const releases =
+    holdsWorkflowVersion(record, pinned.workflow) &&
+    !holdsWorkflowVersion({ order: change.order, halted }, pinned.workflow);
+  return releases ? { ...change, releasesWorkflowVersion: true } : change;
 }
 
 export interface ChangeRunnerOptions {
@@ -153,7 +165,7 @@ export class OrderChangeRunner {
       retryOnConflict(policy, async (attempt) => {
         const read = attempt === 1 && known ? known : await this.read(tenantId, orderId);
         const planned = plan({ ...read, now: this.clock() });
-        if (planned) await this.store.update(tenantId, read.record, planned.change);
+        if (planned) await this.store.update(tenantId, read.record, withPinRelease(read, planned.change));
         return { record: read.record, planned };
       }),
     );

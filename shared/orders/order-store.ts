@@ -58,6 +58,12 @@ export interface OrderChange {
   attempt?: number;
   /** Marks (or clears) the order's execution as stopped on a failed action. */
   halted?: boolean;
+  /**
+   * The order is done with its workflow version (see workflow-pins.ts): no execution will
+   * start on it again, so the order stops pinning it. A change that moves the order to another
+   * version moves its pin by itself.
+   */
+  releasesWorkflowVersion?: boolean;
   idempotency?: IdempotencyCompletion;
   /**
    * When the events happened; by default the order's updatedAt. A change that leaves the order
@@ -94,6 +100,11 @@ export interface StoredResponse {
 
 export type PageKey = Record<string, unknown>;
 
+/**
+ * An order pins the published workflow version it runs (built-in version 0 is never pinned)
+ * from its creation until a change releases it; a change to another version moves the pin,
+ * and refuses (ConflictError) a version that was retired meanwhile.
+ */
 export interface OrderStore {
   /** Creates the order with its events in one transaction. */
   create(

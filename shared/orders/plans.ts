@@ -168,11 +168,16 @@ export function planRetry(input: PlanInput & { principal: Principal }): PlannedC
 export function planMigrate(
   input: PlanInput & {
     principal: Principal;
-    target: { version: number; revision?: number; workflow: Workflow };
+    target: { version: number; revision?: number; workflow: Workflow; retired?: boolean };
   },
 ): PlannedChange {
   const { record, pinned, principal, target, now } = input;
   const { order } = record;
+  if (target.retired) {
+    throw problems.conflict(
+      `Workflow version ${target.version} was pruned: no order it would run remained, and none may move to it now.`,
+    );
+  }
   if (pinned.workflow.stages.find((stage) => stage.id === order.stage)?.final) {
     throw problems.conflict(`The order is in the final stage "${order.stage}"; it has nothing left to run.`);
   }

@@ -31,8 +31,16 @@ export interface ExecutionRef {
  * on one machine. Both run the same compiled definition.
  */
 export interface WorkflowEngine {
-  /** Makes a compiled workflow version runnable; returns where its executions start. */
+  /**
+   * Makes a compiled workflow version runnable; returns where its executions start. A
+   * VersionLimitError says the tenant's versions fill the engine's quota.
+   */
   deploy(tenantId: string, workflowVersion: number, asl: string): Promise<{ executionTarget?: string }>;
+  /**
+   * Deletes a deployed version: its running executions go on, no new one can start on it.
+   * Deleting one already gone is a no-op.
+   */
+  removeVersion(executionTarget: string): Promise<void>;
   /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
   start(execution: ExecutionStart): Promise<void>;
   /** Stops an execution another one replaces (a migration); one already over is left alone. */

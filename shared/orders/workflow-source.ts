@@ -17,6 +17,8 @@ export interface PinnedWorkflow<W extends WorkflowShape = WorkflowShape> {
   workflow: W;
   /** Where executions of this version start (a state machine version ARN on AWS). */
   executionTarget?: string;
+  /** Pruned: no order may move to it (orders done with it still read it). */
+  retired?: boolean;
 }
 
 /** Where a tenant's workflows come from: its active one for new orders, and the one an order is pinned to. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/api-keys.js';
+import { VersionLimitError } from '../errors.js';
 import { type ConflictPolicy, retryOnConflict } from '../orders/change-runner.js';
 import { actorOf } from '../orders/plans.js';
 import type { WorkflowEngine } from '../orders/workflow-engine.js';
@@ -7,7 +8,7 @@ import { ProblemError, problems } from '../problem.js';
 import { type AslDefinition, type CompileTargets, compileWorkflow } from './compile.js';
 import type { Workflow } from './schema.js';
 import { type ValidateOptions, type ValidationResult, validateWorkflow } from './validate.js';
-import type { WorkflowStore, WorkflowVersion } from './workflow-store.js';
+import type { VersionRetirement, WorkflowStore, WorkflowVersion } from './workflow-store.js';
 
 /** The longest publisher a stored version names, so validating errs on the safe side of the size limit. */
 const SIZE_CHECK_ACTOR: WorkflowVersion['publishedBy'] = {
@@ -21,6 +22,13 @@ const publishConflicts: ConflictPolicy = {
   attempts: 1,
   exhausted: () => problems.concurrentChange('Another workflow was published at the same time; retry.'),
 };
+
+/**
+ * Orders are created on the active version without touching its item (a hot item would
+ * serialize creations), so a version is pruned only this long after it was superseded: longer
+ * than any function runs, so no creation that read it as active is still to commit.
+ */
+const CREATION_GRACE_MS = 15 * 60 * 1000;
 
 /** The built-in default workflow as a version every tenant has (it is not stored). */
 export interface BuiltInVersion {
@@ -42,7 +50,7 @@ export class WorkflowService {
   private readonly builtInAsl = new Map<number, string>();
 
   constructor(
-    private readonly store: WorkflowStore<Workflow>,
+    private readonly store: WorkflowStore<Workflow> & VersionRetirement,
     private readonly engine: WorkflowEngine,
     private readonly targets: CompileTargets,
     private readonly builtIn: BuiltInVersions,
@@ -103,7 +111,7 @@ export class WorkflowService {
     );
     let executionTarget: string | undefined;
     try {
-      ({ executionTarget } = await this.engine.deploy(principal.tenantId, reserved.version, draft.asl));
+      ({ executionTarget } = await this.deployMakingRoom(principal.tenantId, reserved.version, draft.asl));
     } catch (error) {
       await this.store.release(principal.tenantId, reserved.version).catch(() => undefined);
       return retryOnConflict(publishConflicts, () => Promise.reject(error));
@@ -115,6 +123,53 @@ export class WorkflowService {
       }),
     );
     return { version: reserved.version, warnings: result.warnings };
+  }
+
+  /** Deploys; when the engine holds as many versions as it allows, prunes and tries once more. */
+  private async deployMakingRoom(
+    tenantId: string,
+    version: number,
+    asl: string,
+  ): Promise<{ executionTarget?: string }> {
+    try {
+      return await this.engine.deploy(tenantId, version, asl);
+    } catch (error) {
+      if (!(error instanceof VersionLimitError)) throw error;
+    }
+    const pruned = await this.prune(tenantId);
+    if (pruned.length === 0) {
+      throw new ProblemError(
+        409,
+        'workflow-versions-exhausted',
+        'Every published workflow version is still in use: the active one, or one an open order runs. ' +
+          'Migrate open orders to the active version (POST /v1/orders/{id}/migrate) or let them finish, then publish again.',
+      );
+    }
+    return this.engine.deploy(tenantId, version, asl);
+  }
+
+  /**
+   * Deletes the engine versions of superseded workflow versions no order pins, and answers
+   * which. Each is retired before its pins are read, so a migration racing the prune either
+   * pinned it first (and it stays) or is refused.
+   */
+  async prune(tenantId: string): Promise<number[]> {
+    const now = this.clock();
+    const candidates = await this.store.superseded(tenantId, new Date(now.getTime() - CREATION_GRACE_MS));
+    const pruned: number[] = [];
+    for (const candidate of candidates) {
+      if (!candidate.retired) {
+        await this.store.retire(tenantId, candidate.version, now);
+        if (await this.store.isPinned(tenantId, candidate.version)) {
+          await this.store.restore(tenantId, candidate.version);
+          continue;
+        }
+      }
+      await this.engine.removeVersion(candidate.executionTarget);
+      await this.store.removed(tenantId, candidate.version, now);
+      pruned.push(candidate.version);
+    }
+    return pruned;
   }
 
   async active(tenantId: string): Promise<{ version: number; document: unknown }> {

@@ -37,3 +37,33 @@ export interface WorkflowStore<W extends WorkflowShape = WorkflowShape> extends 
   ): Promise<{ versions: WorkflowVersion<W>[]; hasMore: boolean }>;
   get(tenantId: string, version: number): Promise<WorkflowVersion<W> | undefined>;
 }
+
+/** A superseded version that may be pruned, as far as the store knows. */
+export interface SupersededVersion {
+  version: number;
+  executionTarget: string;
+  /** Retired earlier by a pruning that did not get to delete its state machine version. */
+  retired: boolean;
+}
+
+/**
+ * What pruning state machine versions needs of the store. Retiring comes before the check
+ * for pins: a migration pins a version only while it is not retired, so once a retired
+ * version shows no pin, none can appear.
+ */
+export interface VersionRetirement {
+  /**
+   * Versions superseded before `before` whose pins are tracked, not yet removed: orders are
+   * created on the active version only, and a creation that read one of these as active has
+   * ended by then.
+   */
+  superseded(tenantId: string, before: Date): Promise<SupersededVersion[]>;
+  /** No order may pin the version from now on. */
+  retire(tenantId: string, version: number, now: Date): Promise<void>;
+  /** Undoes `retire` for a version an order turned out to pin. */
+  restore(tenantId: string, version: number): Promise<void>;
+  /** Whether any order pins the version (a strongly consistent read). */
+  isPinned(tenantId: string, version: number): Promise<boolean>;
+  /** Records that the version's state machine version is deleted. */
+  removed(tenantId: string, version: number, now: Date): Promise<void>;
+}

@@ -193,6 +193,25 @@ describe('what the api function may do with state machines', () => {
     expect(JSON.stringify(statement?.Resource)).toContain(stateMachinePrefix);
   });
 
+  it('deletes versions of tenant state machines only, and that is all it may do with versions', () => {
+    const deleting = allowStatements(template).filter(({ statement }) =>
+      [statement.Action].flat().includes('states:DeleteStateMachineVersion'),
+    );
+    expect(deleting.map(({ statement, roles }) => ({ Action: statement.Action, roles }))).toEqual([
+      { Action: 'states:DeleteStateMachineVersion', roles: [logicalId(apiFunction.role as IConstruct)] },
+    ]);
+    const resource = JSON.stringify(deleting[0]?.statement.Resource);
+    expect(resource).toContain(':stateMachine:orderflow-tenant-*:*');
+    expect(resource).not.toContain('orderflow-default');
+    const versionActions = allowStatements(template).flatMap(({ statement }) =>
+      [statement.Action].flat().filter((action) => /StateMachineVersion/.test(String(action))),
+    );
+    expect(versionActions.sort()).toEqual([
+      'states:DeleteStateMachineVersion',
+      'states:PublishStateMachineVersion',
+    ]);
+  });
+
   it('describes and stops only executions of those state machines', () => {
     const statement = allowStatements(template).find(({ statement }) =>
       [statement.Action].flat().includes('states:DescribeExecution'),

@@ -1,11 +1,13 @@
 import {
   ConflictException,
   CreateStateMachineCommand,
+  DeleteStateMachineVersionCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
+  ServiceQuotaExceededException,
   type SFNClient,
   StartExecutionCommand,
   StateMachineAlreadyExists,
@@ -15,7 +17,7 @@ import {
   TaskTimedOut,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import { ConflictError } from '../../errors.js';
+import { ConflictError, VersionLimitError } from '../../errors.js';
 import {
   type ExecutionRef,
   type ExecutionStart,
@@ -38,12 +40,12 @@ export interface StepFunctionsEngineConfig {
   legacyDefaultStateMachineArn: string;
 }
 
-/**
- * One Standard state machine per tenant; every published workflow version is one of its
- * versions. The `tenant-` part keeps tenant machines apart from the stack's own (`<prefix>default`).
- */
+/** Keeps tenant machines apart from the stack's own (`<prefix>default`), in names and IAM grants. */
+export const TENANT_MACHINE_INFIX = 'tenant-';
+
+/** One Standard state machine per tenant; every published workflow version is one of its versions. */
 export function tenantStateMachineName(namePrefix: string, tenantId: string): string {
-  return `${namePrefix}tenant-${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
+  return `${namePrefix}${TENANT_MACHINE_INFIX}${tenantId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
 }
 
 /** The workflow engine on AWS: Step Functions, driven through its API. */
@@ -65,6 +67,20 @@ export class StepFunctionsEngine implements WorkflowEngine {
       // first on the tenant's first upload (StateMachineAlreadyExists): the caller may retry.
       if (error instanceof ConflictException || error instanceof StateMachineAlreadyExists)
         throw new ConflictError(error.message);
+      // 1,000 versions per state machine: publishing one more needs an unused one deleted.
+      if (error instanceof ServiceQuotaExceededException) throw new VersionLimitError(error.message);
+      throw error;
+    }
+  }
+
+  async removeVersion(executionTarget: string): Promise<void> {
+    // The API has no not-found error for a version already gone; a concurrent publish is a conflict.
+    try {
+      await this.client.send(
+        new DeleteStateMachineVersionCommand({ stateMachineVersionArn: executionTarget }),
+      );
+    } catch (error) {
+      if (error instanceof ConflictException) throw new ConflictError(error.message);
       throw error;
     }
   }

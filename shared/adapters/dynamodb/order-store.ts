@@ -18,8 +18,15 @@ import type {
   PageKey,
 } from '../../orders/order-store.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
-import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../table.js';
+import {
+  ENTITY_ATTRIBUTE,
+  keys,
+  orderAttributes,
+  recordTypes,
+  workflowVersionAttributes,
+} from '../../table.js';
 import { orderItem, orderRecordOf } from '../../table-records.js';
+import { BUILT_IN_VERSION } from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
 import { companionItems } from './companion-writes.js';
 import { eventItem, eventOf } from './history-events.js';
@@ -50,6 +57,55 @@ function idempotencyCompletion(
       },
     },
   };
+}
+
+/** The order starts pinning the workflow version it runs (see OrderStore). */
+function pinPut(tableName: string, tenantId: string, order: Order): TransactItem[] {
+  const { version } = order.workflow;
+  if (version === BUILT_IN_VERSION) return [];
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.workflowPin(tenantId, version, order.id),
+          [ENTITY_ATTRIBUTE]: recordTypes.workflowPin,
+          orderId: order.id,
+        },
+      },
+    },
+  ];
+}
+
+function pinDelete(tableName: string, tenantId: string, order: Order): TransactItem[] {
+  const { version } = order.workflow;
+  if (version === BUILT_IN_VERSION) return [];
+  return [{ Delete: { TableName: tableName, Key: keys.workflowPin(tenantId, version, order.id) } }];
+}
+
+/**
+ * Moving to another version pins it only while it is not retired: pruning retires a version
+ * first and deletes it only when no pin shows up after, so the two cannot cross.
+ */
+function pinMove(tableName: string, tenantId: string, from: Order, to: Order): TransactItem[] {
+  if (from.workflow.version === to.workflow.version) return [];
+  const target = to.workflow.version;
+  return [
+    ...pinDelete(tableName, tenantId, from),
+    ...pinPut(tableName, tenantId, to),
+    ...(target === BUILT_IN_VERSION
+      ? []
+      : [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: keys.workflowVersion(tenantId, target),
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#retiredAt)',
+              ExpressionAttributeNames: { '#retiredAt': workflowVersionAttributes.retiredAt },
+            },
+          },
+        ]),
+  ];
 }
 
 /**
@@ -127,6 +183,8 @@ function orderUpdateWrites(
       },
     })),
     ...(change.idempotency ? [idempotencyCompletion(tableName, tenantId, change.idempotency)] : []),
+    ...pinMove(tableName, tenantId, current.order, next),
+    ...(change.releasesWorkflowVersion ? pinDelete(tableName, tenantId, current.order) : []),
     ...(change.companions ?? []).flatMap((write) => companionItems(tableName, tenantId, write)),
   ];
   return { items, written };
@@ -161,6 +219,7 @@ export class DynamoOrderStore implements OrderStore {
         },
       })),
       ...(idempotency ? [idempotencyCompletion(this.tableName, tenantId, idempotency)] : []),
+      ...pinPut(this.tableName, tenantId, order),
     ];
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written;

@@ -5,10 +5,17 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BuiltInDefaults, PinnedWorkflow, WorkflowShape } from '../../orders/workflow-source.js';
-import { keys, recordTypes } from '../../table.js';
-import { BUILT_IN_VERSION, type WorkflowStore, type WorkflowVersion } from '../../workflow/workflow-store.js';
+import { workflowVersionAttributes as attributes, keys, recordTypes } from '../../table.js';
+import {
+  BUILT_IN_VERSION,
+  type SupersededVersion,
+  type VersionRetirement,
+  type WorkflowStore,
+  type WorkflowVersion,
+} from '../../workflow/workflow-store.js';
 import { storeCall } from './client.js';
 import { pack, unpack } from './packing.js';
 
@@ -46,13 +53,14 @@ function fromItem<W extends WorkflowShape>(item: Record<string, unknown>): Workf
     document: unpack(item.document),
     asl: unpack<string>(item.asl),
     ...(item.executionTarget ? { executionTarget: item.executionTarget as string } : {}),
+    ...(item[attributes.retiredAt] ? { retired: true } : {}),
     aslSha256: item.aslSha256 as string,
     publishedBy: item.publishedBy as WorkflowVersion['publishedBy'],
     publishedAt: item.publishedAt as string,
   };
 }
 
-export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowStore<W> {
+export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowStore<W>, VersionRetirement {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -88,6 +96,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
         version: stored.version,
         workflow: stored.workflow,
         ...(stored.executionTarget ? { executionTarget: stored.executionTarget } : {}),
+        ...(stored.retired ? { retired: true } : {}),
       }
     );
   }
@@ -107,6 +116,7 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
       ...keys.workflowVersion(tenantId, version.version),
       entity: recordTypes.workflowVersion,
       ...version,
+      [attributes.tracksPins]: true,
       workflow: pack(version.workflow),
       document: pack(version.document),
       asl: pack(version.asl),
@@ -178,6 +188,20 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
                   : { ExpressionAttributeValues: { ':current': previous } }),
               },
             },
+            ...(previous === BUILT_IN_VERSION
+              ? []
+              : [
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.workflowVersion(tenantId, previous),
+                      UpdateExpression: 'SET #supersededAt = :now',
+                      ConditionExpression: 'attribute_exists(pk)',
+                      ExpressionAttributeNames: { '#supersededAt': attributes.supersededAt },
+                      ExpressionAttributeValues: { ':now': new Date().toISOString() },
+                    },
+                  },
+                ]),
           ],
         }),
       ),
@@ -224,5 +248,94 @@ export class DynamoWorkflowStore<W extends WorkflowShape> implements WorkflowSto
       versions: items.slice(0, limit).map((item) => fromItem<W>(item)),
       hasMore: items.length > limit,
     };
+  }
+
+  async superseded(tenantId: string, before: Date): Promise<SupersededVersion[]> {
+    const found: SupersededVersion[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await storeCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :versions)',
+            FilterExpression:
+              '#tracksPins = :true AND #supersededAt < :before AND attribute_exists(executionTarget) AND attribute_not_exists(#removedAt)',
+            ProjectionExpression: 'version, executionTarget, #retiredAt',
+            ExpressionAttributeNames: {
+              '#tracksPins': attributes.tracksPins,
+              '#supersededAt': attributes.supersededAt,
+              '#retiredAt': attributes.retiredAt,
+              '#removedAt': attributes.removedAt,
+            },
+            ExpressionAttributeValues: {
+              ':pk': keys.activeWorkflow(tenantId).pk,
+              ':versions': 'V#',
+              ':true': true,
+              ':before': before.toISOString(),
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        found.push({
+          version: item.version as number,
+          executionTarget: item.executionTarget as string,
+          retired: item[attributes.retiredAt] !== undefined,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async retire(tenantId: string, version: number, now: Date): Promise<void> {
+    await this.mark(tenantId, version, `SET #at = :now`, attributes.retiredAt, now);
+  }
+
+  async restore(tenantId: string, version: number): Promise<void> {
+    await this.mark(tenantId, version, 'REMOVE #at', attributes.retiredAt);
+  }
+
+  async removed(tenantId: string, version: number, now: Date): Promise<void> {
+    await this.mark(tenantId, version, 'SET #at = :now', attributes.removedAt, now);
+  }
+
+  /** One attribute of a superseded version, set or removed. */
+  private async mark(
+    tenantId: string,
+    version: number,
+    update: string,
+    attribute: string,
+    now?: Date,
+  ): Promise<void> {
+    await storeCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.workflowVersion(tenantId, version),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(#supersededAt)',
+          ExpressionAttributeNames: { '#at': attribute, '#supersededAt': attributes.supersededAt },
+          ...(now ? { ExpressionAttributeValues: { ':now': now.toISOString() } } : {}),
+        }),
+      ),
+    );
+  }
+
+  async isPinned(tenantId: string, version: number): Promise<boolean> {
+    const { Items } = await storeCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.workflowPins(tenantId, version) },
+          ConsistentRead: true,
+          Limit: 1,
+        }),
+      ),
+    );
+    return (Items ?? []).length > 0;
   }
 }

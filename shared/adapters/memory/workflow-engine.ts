@@ -1,3 +1,4 @@
+import { VersionLimitError } from '../../errors.js';
 import type { ExecutionRef, ExecutionStart, WorkflowEngine } from '../../orders/workflow-engine.js';
 import { executionName } from '../../orders/workflow-engine.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
@@ -12,16 +13,34 @@ export class MemoryWorkflowEngine implements WorkflowEngine {
   readonly started = new Map<string, ExecutionStart>();
   readonly stopped: ExecutionRef[] = [];
   readonly signals: { token: string; output: ExecutionState }[] = [];
+  readonly removed: string[] = [];
   /** Makes the next signals fail, as an unreachable engine would. */
   failSignals = false;
+
+  /** How many versions of one tenant the engine holds at most (Step Functions: 1,000 per machine). */
+  constructor(private readonly versionLimit = Number.POSITIVE_INFINITY) {}
 
   async deploy(
     tenantId: string,
     workflowVersion: number,
     asl: string,
   ): Promise<{ executionTarget?: string }> {
+    const held = this.deployed.filter(
+      (deployed) =>
+        deployed.tenantId === tenantId &&
+        !this.removed.includes(this.targetOf(tenantId, deployed.workflowVersion)),
+    );
+    if (held.length >= this.versionLimit) throw new VersionLimitError();
     this.deployed.push({ tenantId, workflowVersion, asl });
-    return { executionTarget: `memory:${tenantId}:${workflowVersion}` };
+    return { executionTarget: this.targetOf(tenantId, workflowVersion) };
+  }
+
+  private targetOf(tenantId: string, workflowVersion: number): string {
+    return `memory:${tenantId}:${workflowVersion}`;
+  }
+
+  async removeVersion(executionTarget: string): Promise<void> {
+    if (!this.removed.includes(executionTarget)) this.removed.push(executionTarget);
   }
 
   async start(execution: ExecutionStart): Promise<void> {

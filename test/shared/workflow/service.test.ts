@@ -12,12 +12,18 @@ import { describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../../local/stack.js';
 import { StepFunctionsEngine } from '../../../shared/adapters/aws/step-functions-engine.js';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.js';
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
+import { MemoryWorkflowEngine } from '../../../shared/adapters/memory/workflow-engine.js';
+import { ConflictError } from '../../../shared/errors.js';
+import { newOrder } from '../../../shared/orders/order.js';
+import { CreateOrderRequest, type Order } from '../../../shared/orders/schema.js';
+import { OrderService } from '../../../shared/orders/service.js';
 import type { WorkflowEngine } from '../../../shared/orders/workflow-engine.js';
 import { ProblemError } from '../../../shared/problem.js';
 import { builtInDefaults, builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { WorkflowService } from '../../../shared/workflow/service.js';
-import { useStack } from '../../support/stack.js';
+import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
 const targets = {
@@ -210,5 +216,155 @@ describe('publishing a workflow version', () => {
     expect((await service.summaries(who.tenantId, 10)).versions.map((summary) => summary.version)).toEqual([
       0,
     ]);
+  });
+});
+
+/** Two stages: an order waits in `new` until it is moved to the final `done`. */
+const twoStages = (name: string) => ({
+  format: 'orderflow.workflow/v1',
+  name,
+  initialStage: 'new',
+  stages: [
+    { id: 'new', transitions: [{ to: 'done' }] },
+    { id: 'done', final: true },
+  ],
+});
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Publishes into DynamoDB Local through an engine that holds at most `limit` versions per tenant. */
+function pruningSetUp(limit: number) {
+  const documents = createDocumentClient({
+    tableName: TABLE_NAME,
+    endpoint: api.stack.dynamo.endpoint,
+    region: 'local',
+  });
+  const store = new DynamoWorkflowStore(documents, TABLE_NAME, builtInDefaultWorkflows);
+  const orders = new DynamoOrderStore(documents, TABLE_NAME);
+  const engine = new MemoryWorkflowEngine(limit);
+  const clock = { offsetMs: 0 };
+  const service = new WorkflowService(store, engine, targets, builtInDefaults, {}, () => {
+    return new Date(Date.now() + clock.offsetMs);
+  });
+  const who = principal();
+  const target = (version: number) => `memory:${who.tenantId}:${version}`;
+  const orderOn = async (workflowVersion: number): Promise<Order> => {
+    const order = newOrder({
+      request: CreateOrderRequest.parse(sampleOrder),
+      stage: 'new',
+      workflowVersion,
+      now: new Date(),
+    });
+    await orders.create(who.tenantId, order, []);
+    return order;
+  };
+  const finish = async (order: Order) => {
+    const record = await orders.get(who.tenantId, order.id);
+    if (!record) throw new Error('the order is gone');
+    await orders.update(who.tenantId, record, {
+      order: { ...order, stage: 'done', version: order.version + 1, updatedAt: new Date().toISOString() },
+      events: [],
+      enterStage: true,
+      releasesWorkflowVersion: true,
+    });
+  };
+  const moveTo = async (order: Order, workflowVersion: number) => {
+    const record = await orders.get(who.tenantId, order.id);
+    if (!record) throw new Error('the order is gone');
+    await orders.update(who.tenantId, record, {
+      order: { ...record.order, workflow: { version: workflowVersion }, version: record.order.version + 1 },
+      events: [],
+      attempt: record.attempt + 1,
+    });
+  };
+  const orderService = new OrderService(orders, store, engine);
+  return { service, store, engine, clock, who, target, orderOn, finish, moveTo, orderService };
+}
+
+describe('pruning state machine versions when the engine holds as many as it allows', () => {
+  it('deletes superseded versions no open order runs, and keeps the active one and those an open order runs', async () => {
+    const { service, store, engine, clock, who, target, orderOn, finish } = pruningSetUp(3);
+    for (const name of ['one', 'two', 'three']) await service.publish(who, twoStages(name));
+    await finish(await orderOn(1));
+    await orderOn(2);
+    clock.offsetMs = HOUR_MS;
+    expect((await service.publish(who, twoStages('four'))).version).toBe(4);
+    expect(engine.removed).toEqual([target(1)]);
+    // An order done with version 1 still reads it; no order may move onto it any more.
+    expect(await service.version(who.tenantId, 1)).toMatchObject({ version: 1, retired: true });
+    expect((await service.version(who.tenantId, 2)).retired).toBeUndefined();
+    expect(await store.isPinned(who.tenantId, 2)).toBe(true);
+    // Version 4 superseded version 3, which no order runs: the next full engine prunes it, not 2.
+    expect((await service.publish(who, twoStages('five'))).version).toBe(5);
+    expect(engine.removed).toEqual([target(1), target(3)]);
+  });
+
+  it('answers 409 problem+json naming the way out when every version is in use, and keeps nothing reserved', async () => {
+    const { service, store, engine, clock, who, orderOn } = pruningSetUp(2);
+    await service.publish(who, twoStages('one'));
+    await service.publish(who, twoStages('two'));
+    await orderOn(1);
+    clock.offsetMs = HOUR_MS;
+    const refused = await rejection(service.publish(who, twoStages('three')));
+    expect(refused).toBeInstanceOf(ProblemError);
+    expect(refused.toProblem()).toMatchObject({
+      type: expect.stringMatching(/workflow-versions-exhausted$/),
+      status: 409,
+      detail: expect.stringMatching(/Migrate open orders to the active version/),
+    });
+    expect(engine.removed).toEqual([]);
+    // The version the open order runs was retired only while its pins were read.
+    expect((await store.version(who.tenantId, 1))?.retired).toBeUndefined();
+    expect((await service.summaries(who.tenantId, 10)).versions.map((summary) => summary.version)).toEqual([
+      2, 1, 0,
+    ]);
+  });
+
+  it('keeps a version superseded moments ago, which an order being created may still pin', async () => {
+    const { service, engine, who } = pruningSetUp(2);
+    await service.publish(who, twoStages('one'));
+    await service.publish(who, twoStages('two'));
+    await expect(service.publish(who, twoStages('three'))).rejects.toMatchObject({ status: 409 });
+    expect(engine.removed).toEqual([]);
+  });
+
+  it("moves an order's pin with a migration, and refuses a migration onto a version pruned since it was read", async () => {
+    const { service, store, clock, who, orderOn, moveTo, orderService } = pruningSetUp(3);
+    for (const name of ['one', 'two', 'three']) await service.publish(who, twoStages(name));
+    const moving = await orderOn(1);
+    await moveTo(moving, 3);
+    expect(await store.isPinned(who.tenantId, 1)).toBe(false);
+    expect(await store.isPinned(who.tenantId, 3)).toBe(true);
+    const late = await orderOn(3);
+    clock.offsetMs = HOUR_MS;
+    await service.prune(who.tenantId);
+    expect((await store.version(who.tenantId, 2))?.retired).toBe(true);
+    await expect(moveTo(late, 2)).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.isPinned(who.tenantId, 2)).toBe(false);
+    const refused = await rejection(orderService.migrate(who, late.id, 2));
+    expect(refused.toProblem()).toMatchObject({ status: 409, detail: expect.stringMatching(/was pruned/) });
+  });
+});
+
+describe('orders pinning the version they run, on the local stack', () => {
+  it('pin the version from creation until they rest in its final stage', async () => {
+    const tenant = await api.newTenant('Pinning shop');
+    const call = (path: string, options: Parameters<typeof api.call>[1] = {}) =>
+      api.call(path, { ...options, key: tenant.apiKey });
+    expect((await call('/v1/workflow', { method: 'PUT', body: twoStages('pins') })).status).toBe(201);
+    const created = await call('/v1/orders', { method: 'POST', body: sampleOrder });
+    expect(created.status).toBe(201);
+    const store = new DynamoWorkflowStore(
+      createDocumentClient({ tableName: TABLE_NAME, endpoint: api.stack.dynamo.endpoint, region: 'local' }),
+      TABLE_NAME,
+      builtInDefaultWorkflows,
+    );
+    expect(await store.isPinned(tenant.tenantId, 1)).toBe(true);
+    const moved = await call(`/v1/orders/${created.body.id}/transitions`, {
+      method: 'POST',
+      body: { to: 'done' },
+    });
+    expect(moved.status).toBe(200);
+    expect(await store.isPinned(tenant.tenantId, 1)).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
 import {
+  ConflictException,
   CreateStateMachineCommand,
+  DeleteStateMachineVersionCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   SendTaskSuccessCommand,
+  ServiceQuotaExceededException,
   SFNClient,
   StartExecutionCommand,
   StateMachineDoesNotExist,
@@ -14,6 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StepFunctionsEngine } from '../../../../shared/adapters/aws/step-functions-engine.js';
+import { ConflictError, VersionLimitError } from '../../../../shared/errors.js';
 
 const sfn = mockClient(SFNClient);
 const config = {
@@ -160,5 +164,23 @@ describe('the Step Functions engine', () => {
     expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:ord_1-1',
     });
+  });
+
+  it('tells a machine holding its 1,000 versions apart from other failures, so the caller can prune', async () => {
+    sfn.on(UpdateStateMachineCommand).rejects(smithyError(ServiceQuotaExceededException));
+    await expect(engine.deploy('ten_1', 1001, '{"StartAt":"Route"}')).rejects.toBeInstanceOf(
+      VersionLimitError,
+    );
+    expect(sfn.commandCalls(CreateStateMachineCommand)).toHaveLength(0);
+  });
+
+  it('deletes a pruned version by its version ARN, and reports a concurrent publish as a conflict', async () => {
+    const version = `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:7`;
+    sfn.on(DeleteStateMachineVersionCommand).resolvesOnce({}).rejectsOnce(smithyError(ConflictException));
+    await engine.removeVersion(version);
+    expect(sfn.commandCalls(DeleteStateMachineVersionCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineVersionArn: version },
+    ]);
+    await expect(engine.removeVersion(version)).rejects.toBeInstanceOf(ConflictError);
   });
 });
