@@ -10,7 +10,8 @@ import { locateJson, type SourcePosition } from '../shared/json-source.js';
 import { SimulateRequest } from '../shared/simulation/schema.js';
 import { issuesToProblems, sentence } from '../shared/validation.js';
 import { compileWorkflow } from '../shared/workflow/compile.js';
-import { workflowToMermaid, workflowToSvg } from '../shared/workflow/diagram.js';
+import { workflowToMermaid } from '../shared/workflow/diagram.js';
+import { workflowToSvg } from '../shared/workflow/diagram-svg.js';
 import { type ValidationResult, validateWorkflow } from '../shared/workflow/validate.js';
 
 /** Stand-ins for the deployed table and task function, for looking at the ASL offline. */

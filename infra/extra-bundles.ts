@@ -1,7 +1,7 @@
 /**
  * What the api function loads besides its own bundle, built into its bundle folder by
  * NodejsFunction's afterBundling hook (constructs/function.ts), with the same esbuild options:
- * the simulator's worker thread and the console's files. `node --import tsx infra/extra-bundles.ts <outputDir>`
+ * the simulator's and the diagram layout's worker threads and the console's files. `node --import tsx infra/extra-bundles.ts <outputDir>`
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildConsole } from '../console/build.js';
 import { SIMULATION_WORKER_BUNDLE } from '../shared/adapters/node/simulation-thread.js';
+import { SVG_LAYOUT_WORKER_BUNDLE } from '../shared/adapters/node/worker-svg-renderer.js';
 import { esbuildOptions } from './bundling.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -20,9 +21,15 @@ export async function buildExtraBundles(outputDir: string): Promise<string[]> {
     sourcemap: false,
     logLevel: 'error',
   });
+  const layoutWorker = join(outputDir, SVG_LAYOUT_WORKER_BUNDLE);
+  await build({
+    ...esbuildOptions(join(root, 'shared/adapters/node', SVG_LAYOUT_WORKER_BUNDLE), layoutWorker),
+    sourcemap: false,
+    logLevel: 'error',
+  });
   const consoleDir = join(outputDir, 'console');
   mkdirSync(consoleDir, { recursive: true });
-  const files = [worker];
+  const files = [worker, layoutWorker];
   for (const [name, asset] of await buildConsole()) {
     writeFileSync(join(consoleDir, name), asset.body);
     files.push(join(consoleDir, name));

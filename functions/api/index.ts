@@ -7,6 +7,7 @@ import { S3ObjectStorage } from '../../shared/adapters/aws/s3-object-storage.js'
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
 import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { FileConsoleAssets } from '../../shared/adapters/node/file-console-assets.js';
+import { WorkerSvgRenderer } from '../../shared/adapters/node/worker-svg-renderer.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
 import { env, secretString } from '../runtime.js';
 import { createApiHandler } from './handler.js';
@@ -34,9 +35,9 @@ export const handler = createApiHandler(
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
     // infra/extra-bundles.ts puts the console's files beside this bundle.
     consoleAssets: new FileConsoleAssets(new URL('./console/', import.meta.url)),
-    // One request per instance at a time: laying out in process stalls no one else, and the
-    // diagram limits bound how long it takes.
-    svgRenderer: { render: async (dot) => (await import('../../shared/workflow/diagram.js')).dotToSvg(dot) },
+    // Graphviz loads in the layout worker on the diagram routes only, never at cold start, and
+    // the layout deadline holds here as it does locally.
+    svgRenderer: new WorkerSvgRenderer(),
     attachmentStorage: new S3ObjectStorage(attachmentsS3Client(), env('ATTACHMENTS_BUCKET')),
   }),
 );

@@ -1,13 +1,12 @@
 /**
- * The workflow drawn as a picture for the business that runs it: Mermaid text, or SVG
- * rendered by Graphviz (in WebAssembly, so it runs the same in Lambda and locally). Manual
+ * The workflow drawn as a picture for the business that runs it: Mermaid text, or Graphviz
+ * DOT that diagram-svg.ts (or a layout worker) turns into SVG. Manual
  * transitions are solid and say who may take them and what they need, auto ones dashed
  * with their condition in words, timeouts dotted ("after 14 days"), action-failure routes
  * red; final stages have a double border, each stage lists its onEnter actions and the
  * events it emits, and the picture carries the workflow's name and a legend. Manual, auto
  * and timeout edges leave and enter their boxes on different sides, so they never overlap.
  */
-import type { Viz } from '@viz-js/viz';
 import { durationInWords, guardsInWords } from './in-words.js';
 import type { Stage, Workflow } from './schema.js';
 
@@ -120,17 +119,4 @@ export function workflowToDot(workflow: Workflow): string {
     '}',
   );
   return `${lines.join('\n')}\n`;
-}
-
-let viz: Promise<Viz> | undefined;
-
-/** Graphviz layout: heavy for dense graphs, so the API runs it through a `SvgRenderer`. */
-export async function dotToSvg(dot: string): Promise<string> {
-  // Loaded on first use: parsing Graphviz's WebAssembly stalls the thread that loads it.
-  viz ??= import('@viz-js/viz').then(({ instance }) => instance());
-  return (await viz).renderString(dot, { format: 'svg' });
-}
-
-export async function workflowToSvg(workflow: Workflow): Promise<string> {
-  return dotToSvg(workflowToDot(workflow));
 }

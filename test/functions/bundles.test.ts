@@ -8,7 +8,7 @@
  * fails here.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/bundling.js';
+import { buildExtraBundles } from '../../infra/extra-bundles.js';
 import { createOrderflowApp } from '../../infra/orderflow-app.js';
 import type { OrderflowStack } from '../../infra/orderflow-stack.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
@@ -205,6 +206,8 @@ beforeAll(async () => {
       }),
     ),
   );
+  // What the api loads beside its bundle (the layout and simulation workers, the console), as CDK's afterBundling builds it.
+  await buildExtraBundles(join(outDir, 'api'));
   writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
   [dynamo, fake] = await Promise.all([
     startDynamoDbLocal({}),
@@ -287,6 +290,20 @@ describe('the deployed bundles', () => {
       name: order.id,
     });
     expect(JSON.parse(String(start?.body.input))).toMatchObject({ orderId: order.id, stage: 'preliminary' });
+  });
+
+  it('api: draws the workflow as SVG with Graphviz built beside the bundle, not in it', async () => {
+    const result = await invoke(
+      'api',
+      httpEvent('GET', '/v1/workflow/diagram', '/v1/workflow/diagram', {
+        authorizer: state.principal,
+        headers: { accept: 'image/svg+xml' },
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(result.body).toMatch(/<svg[^>]*>[\s\S]*Preliminary[\s\S]*<\/svg>/);
+    expect(readFileSync(join(outDir, 'api', 'index.mjs'), 'utf8')).not.toMatch(/graphviz/i);
   });
 
   it('workflow-task: runs a runActions payload and records the action on the order', async () => {

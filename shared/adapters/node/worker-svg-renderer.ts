@@ -2,7 +2,13 @@ import { Worker } from 'node:worker_threads';
 import { ProblemError } from '../../problem.js';
 import { diagramLimits, diagramTooComplex, type SvgRenderer } from '../../workflow/diagram-renderer.js';
 
-const WORKER = new URL('./svg-layout-worker.mjs', import.meta.url);
+/**
+ * The layout worker: Graphviz in WebAssembly, most of the code the diagram needs. From source
+ * it is the plain module beside this one; a function bundle has it built beside itself
+ * (infra/extra-bundles.ts), so the bundle's cold start never loads Graphviz.
+ */
+export const SVG_LAYOUT_WORKER_BUNDLE = 'svg-layout-worker.mjs';
+const WORKER = new URL(`./${SVG_LAYOUT_WORKER_BUNDLE}`, import.meta.url);
 const STARTUP_MS = 30_000;
 
 /**
@@ -27,6 +33,9 @@ export class WorkerSvgRenderer implements SvgRenderer {
     this.running++;
     const worker = new Worker(WORKER, {
       workerData: dot,
+      // The worker is plain JavaScript: the parent's flags (a TypeScript loader, --input-type
+      // when the parent runs from --eval) would only stop it from loading.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import chromium from '@sparticuz/chromium';
 import { type Browser, chromium as playwright } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
-import { workflowToSvg } from '../../../shared/workflow/diagram.js';
+import { workflowToSvg } from '../../../shared/workflow/diagram-svg.js';
 import type { Workflow } from '../../../shared/workflow/schema.js';
 import { validateWorkflow } from '../../../shared/workflow/validate.js';
 

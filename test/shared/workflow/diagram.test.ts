@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
-import { workflowToMermaid, workflowToSvg } from '../../../shared/workflow/diagram.js';
+import { workflowToMermaid } from '../../../shared/workflow/diagram.js';
+import { workflowToSvg } from '../../../shared/workflow/diagram-svg.js';
 import { workflowDocumentSchema } from '../../../shared/workflow/schema.js';
 
 const custom = workflowDocumentSchema.parse({
