@@ -31,6 +31,7 @@ export const handler = createApiHandler(
       executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
       defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
       legacyDefaultStateMachineArn: env('LEGACY_DEFAULT_STATE_MACHINE_ARN'),
+      executionLogGroupArn: env('STATE_MACHINE_LOG_GROUP_ARN'),
     }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
     // infra/extra-bundles.ts puts the console's files beside this bundle.

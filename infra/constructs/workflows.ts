@@ -268,6 +268,9 @@ export class Workflows extends Construct {
     this.acknowledgePrefixGrants(api, [this.tenantVersionsArn()]);
     // What functions/api/index.ts reads to build the StepFunctionsEngine and compile workflows.
     this.addEngineEnvironment(api);
+    // Tenant machines log errors to the built-in machines' log group; the execution role
+    // already holds the log delivery grants CDK gave it for those.
+    api.addEnvironment('STATE_MACHINE_LOG_GROUP_ARN', this.executionLogs.logGroupArn);
     api.addEnvironment('WORKFLOW_TASK_FUNCTION_ARN', this.taskFunction.functionArn);
   }
 }

@@ -131,6 +131,23 @@ describe('the execution role tenant state machines run with', () => {
     });
   });
 
+  it('delivers logs: tenant machines, created at run time with it, log their errors to the execution log group', () => {
+    const deliveryActions = allowStatements(template)
+      .filter(({ roles }) => roles.includes(logicalId(workflows.executionRole)))
+      .flatMap(({ statement }) => [statement.Action].flat())
+      .filter((action) => String(action).startsWith('logs:'));
+    expect(deliveryActions).toEqual(
+      expect.arrayContaining(['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery']),
+    );
+    const apiVariables = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (resource) => resource.Properties.Environment?.Variables?.STATE_MACHINE_LOG_GROUP_ARN,
+    )?.Properties.Environment.Variables;
+    expect(apiVariables?.STATE_MACHINE_LOG_GROUP_ARN).toEqual({
+      'Fn::GetAtt': [logicalId(workflows.executionLogs), 'Arn'],
+    });
+    expect(apiVariables?.STATE_MACHINE_NAME_PREFIX).toBeDefined();
+  });
+
   it('may only write task tokens to this table and invoke the task function; its other grants are log delivery and tracing', () => {
     const statements = allowStatements(template)
       .filter(({ roles }) => roles.includes(logicalId(workflows.executionRole)))

@@ -38,6 +38,11 @@ export interface StepFunctionsEngineConfig {
   defaultStateMachineArn: string;
   /** The built-in default's first revision, for orders pinned to it until they are migrated. */
   legacyDefaultStateMachineArn: string;
+  /**
+   * Where tenant machines log their executions' errors (a log group ARN ending `:*`); set
+   * where machines are deployed (the api function). The execution role holds the delivery grants.
+   */
+  executionLogGroupArn?: string;
 }
 
 /** Keeps tenant machines apart from the stack's own (`<prefix>default`), in names and IAM grants. */
@@ -92,6 +97,15 @@ export class StepFunctionsEngine implements WorkflowEngine {
   ): Promise<{ executionTarget?: string }> {
     const name = tenantStateMachineName(this.config.stateMachineNamePrefix, tenantId);
     const versionDescription = `workflow version ${workflowVersion}`;
+    // Errors only, without execution data (it holds customers' details): failed executions show
+    // their cause without paying for every step's log line.
+    const loggingConfiguration = this.config.executionLogGroupArn
+      ? {
+          level: 'ERROR' as const,
+          includeExecutionData: false,
+          destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.config.executionLogGroupArn } }],
+        }
+      : undefined;
     try {
       const updated = await this.client.send(
         new UpdateStateMachineCommand({
@@ -99,6 +113,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
           definition: asl,
           publish: true,
           versionDescription,
+          ...(loggingConfiguration ? { loggingConfiguration } : {}),
         }),
       );
       return { executionTarget: updated.stateMachineVersionArn };
@@ -113,6 +128,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
         type: 'STANDARD',
         publish: true,
         versionDescription,
+        ...(loggingConfiguration ? { loggingConfiguration } : {}),
       }),
     );
     return { executionTarget: created.stateMachineVersionArn };

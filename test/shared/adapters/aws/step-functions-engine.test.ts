@@ -183,4 +183,38 @@ describe('the Step Functions engine', () => {
     ]);
     await expect(engine.removeVersion(version)).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('has tenant machines log their errors, without execution data, where the stack says', async () => {
+    const logGroupArn =
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orderflow-executions:*';
+    const logging = new StepFunctionsEngine(sfn as unknown as SFNClient, {
+      ...config,
+      executionLogGroupArn: logGroupArn,
+    });
+    sfn
+      .on(UpdateStateMachineCommand)
+      .rejectsOnce(smithyError(StateMachineDoesNotExist))
+      .resolves({
+        updateDate: new Date(),
+        stateMachineVersionArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+      });
+    sfn.on(CreateStateMachineCommand).resolves({
+      stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1`,
+      stateMachineVersionArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:1`,
+      creationDate: new Date(),
+    });
+    await logging.deploy('ten_1', 1, '{"StartAt":"Route"}');
+    await logging.deploy('ten_1', 2, '{"StartAt":"Route"}');
+    const expected = {
+      level: 'ERROR',
+      includeExecutionData: false,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }],
+    };
+    expect(sfn.commandCalls(CreateStateMachineCommand)[0]?.args[0].input.loggingConfiguration).toEqual(
+      expected,
+    );
+    expect(
+      sfn.commandCalls(UpdateStateMachineCommand).map((call) => call.args[0].input.loggingConfiguration),
+    ).toEqual([expected, expected]);
+  });
 });
