@@ -34,6 +34,10 @@ export function createOrderflowApp(props: AppProps = {}): { app: App; stack: Ord
       region: process.env.AWS_REGION ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION,
     },
     deletionProtection: String(app.node.tryGetContext('deletionProtection') ?? 'true') !== 'false',
+    // `cdk deploy -c alarmEmail=ops@example.com`: the address confirms the subscription once.
+    ...(app.node.tryGetContext('alarmEmail')
+      ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) }
+      : {}),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -46,6 +46,8 @@ function failureQueue(scope: Construct, id: string, role: string): Queue {
 export interface OrderflowStackProps extends StackProps {
   /** Protects the orders table from deletion (and keeps it when the stack is destroyed). */
   deletionProtection: boolean;
+  /** Subscribed by email to the alarm topic. */
+  alarmEmail?: string;
 }
 
 /** Orderflow on AWS: the composition of the constructs in infra/constructs, as design.md draws it. */
@@ -74,7 +76,9 @@ export class OrderflowStack extends Stack {
     this.data = new OrdersData(this, 'Data', { deletionProtection: props.deletionProtection });
     this.secrets = new ApiSecrets(this, 'Secrets');
     this.delivery = new WebhookDelivery(this, 'WebhookDelivery');
-    this.observability = new Observability(this, 'Observability');
+    this.observability = new Observability(this, 'Observability', {
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
     this.attachments = new Attachments(this, 'Attachments', { retain: props.deletionProtection });
     this.email = new Email(this, 'Email');
     const tableName = this.data.table.tableName;

@@ -514,6 +514,54 @@ describe('observability', () => {
     expect(alarmsOn('ExecutionsFailed')).toHaveLength(1);
   });
 
+  it('notifies the alarm topic from every alarm, going into alarm and back to OK', () => {
+    const topic = { Ref: logicalId(stack.observability.alarmTopic) };
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topic]);
+      expect(alarm.Properties.OKActions).toEqual([topic]);
+    }
+  });
+
+  it('encrypts the alarm topic with a rotated key CloudWatch may publish with, and takes TLS only', () => {
+    const topic = template.toJSON().Resources[logicalId(stack.observability.alarmTopic)];
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    const key = template.toJSON().Resources[keyId];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+      }),
+    );
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+  });
+
+  it('subscribes the alarmEmail context value by email, and nobody without it', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = createOrderflowApp({
+      ...fastSynth,
+      context: { ...skipBundling, alarmEmail: 'ops@example.com' },
+    }).stack;
+    Template.fromStack(withEmail).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: {
+        Ref: withEmail.getLogicalId(withEmail.observability.alarmTopic.node.defaultChild as CfnElement),
+      },
+    });
+    expect(() =>
+      createOrderflowApp({ ...fastSynth, context: { ...skipBundling, alarmEmail: 'ops at example' } }),
+    ).toThrow(/alarmEmail context value "ops at example" is not an email address/);
+  });
+
   it('has one dashboard and outputs the API URL and where the admin key is', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasOutput('ApiUrl', {});
