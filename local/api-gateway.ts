@@ -18,6 +18,7 @@ type Handler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 type Authorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
+  context: Context,
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
 
 const matchers = (routes as readonly RouteDefinition[]).map((route) => {
@@ -146,12 +147,15 @@ async function authorize(
   event: APIGatewayProxyEventV2,
   authorizer: Authorizer,
 ): Promise<APIGatewayProxyEventV2> {
-  const result = await authorizer({
-    ...event,
-    type: 'REQUEST',
-    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
-    identitySource: [event.headers.authorization ?? ''],
-  } as APIGatewayRequestAuthorizerEventV2);
+  const result = await authorizer(
+    {
+      ...event,
+      type: 'REQUEST',
+      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.routeKey.replace(' ', '')}`,
+      identitySource: [event.headers.authorization ?? ''],
+    } as APIGatewayRequestAuthorizerEventV2,
+    lambdaContext('orderflow-authorizer', event.requestContext.requestId),
+  );
   return {
     ...event,
     requestContext: { ...event.requestContext, authorizer: { lambda: result.context } },

@@ -1,8 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
 } from 'aws-lambda';
 import { type ApiKeyAuthenticator, bearerToken } from '../../shared/auth/api-keys.js';
+
+export const logger = new Logger({ serviceName: 'orderflow-authorizer' });
 
 /**
  * How long the authorizer function itself remembers a key: not at all. API Gateway already
@@ -27,10 +33,28 @@ export interface AuthorizerContext {
  * response cannot be.
  */
 export function createAuthorizer(authenticator: ApiKeyAuthenticator) {
-  return async (
+  async function authorize(
     event: APIGatewayRequestAuthorizerEventV2,
-  ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => {
-    const principal = await authenticator.authenticate(bearerToken(event.headers?.authorization));
+  ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
+    const token = bearerToken(event.headers?.authorization);
+    // What is logged names the request, never the key.
+    const request = { routeKey: event.routeKey, sourceIp: event.requestContext?.http?.sourceIp };
+    let principal: Awaited<ReturnType<ApiKeyAuthenticator['authenticate']>>;
+    try {
+      principal = await authenticator.authenticate(token);
+    } catch (error) {
+      logger.error('Resolving the API key failed; API Gateway answers this request 500', {
+        ...request,
+        error: error as Error,
+      });
+      throw error;
+    }
+    if (!principal) {
+      logger.info('No tenant holds the request’s key; the api function answers 401', {
+        ...request,
+        keyPresented: token !== undefined,
+      });
+    }
     return {
       isAuthorized: true,
       context: principal
@@ -42,5 +66,14 @@ export function createAuthorizer(authenticator: ApiKeyAuthenticator) {
           }
         : { tenantId: '', keyId: '', role: '', scopes: '' },
     };
-  };
+  }
+
+  return middy<
+    APIGatewayRequestAuthorizerEventV2,
+    APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>,
+    Error,
+    Context
+  >()
+    .use(injectLambdaContext(logger))
+    .handler(authorize);
 }
