@@ -5,6 +5,7 @@ import { sendSignal } from '../../shared/adapters/aws/step-functions-engine.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { WebhookFanOut } from '../../shared/webhooks/fan-out.js';
+import { newMetrics } from '../metrics.js';
 import { env } from '../runtime.js';
 import { createEventsHandler } from './handler.js';
 
@@ -17,4 +18,5 @@ export const handler = createEventsHandler(
     new SqsDeliveryQueue(new SQSClient({}), env('DELIVERY_QUEUE_URL'), env('DELIVERY_DLQ_URL')),
   ),
   { signal: (token, output) => sendSignal(stepFunctions, token, output) },
+  newMetrics('orderflow-events'),
 );

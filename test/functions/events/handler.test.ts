@@ -2,6 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventsHandler } from '../../../functions/events/handler.js';
+import { newMetrics } from '../../../functions/metrics.js';
 import { sampleOrder } from '../../../local/sample-order.js';
 import { newOrder } from '../../../shared/orders/order.js';
 import { CreateOrderRequest } from '../../../shared/orders/schema.js';
@@ -205,5 +206,60 @@ describe('the events function', () => {
     const result = await createEventsHandler(target, signals)(event, context);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200000000000000000001' }] });
     expect(target.publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts orders created, stage changes by cause and failed actions as EMF metrics', async () => {
+    const withData = (record: ReturnType<typeof eventInsert>, data: Record<string, unknown>) => {
+      record.dynamodb.NewImage.data = { M: marshall(data) } as never;
+      return record;
+    };
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        eventInsert(1, 'order.created'),
+        withData(eventInsert(2, 'order.stage_changed'), { from: 'a', to: 'b', cause: 'auto' }),
+        withData(eventInsert(3, 'order.stage_changed'), { from: 'b', to: 'c', cause: 'api' }),
+        eventInsert(4, 'order.action_failed'),
+        eventInsert(5, 'order.updated'),
+      ],
+    };
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await createEventsHandler(
+        fanOut(async () => 1),
+        noSignals,
+        newMetrics('orderflow-events'),
+      )(event, context);
+    } finally {
+      spy.mockRestore();
+    }
+    const emf = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map(
+        (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } },
+      );
+    const values = emf.flatMap((line) =>
+      (line._aws.CloudWatchMetrics as { Namespace: string; Metrics: { Name: string }[] }[]).flatMap((set) =>
+        set.Metrics.map((metric) => ({
+          namespace: set.Namespace,
+          name: metric.Name,
+          value: line[metric.Name],
+          ...(line.cause ? { cause: line.cause } : {}),
+        })),
+      ),
+    );
+    expect(values).toEqual(
+      expect.arrayContaining([
+        { namespace: 'Orderflow', name: 'StageChanges', value: 1, cause: 'auto' },
+        { namespace: 'Orderflow', name: 'StageChanges', value: 1, cause: 'api' },
+        { namespace: 'Orderflow', name: 'OrdersCreated', value: 1 },
+        { namespace: 'Orderflow', name: 'ActionFailures', value: 1 },
+      ]),
+    );
+    expect(values).toHaveLength(4);
   });
 });
