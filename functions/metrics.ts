@@ -5,6 +5,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '../shared/orders/schema.js';
+import type { AttemptObserved } from '../shared/webhooks/delivery-worker.js';
 
 export const METRICS_NAMESPACE = 'Orderflow';
 
@@ -12,6 +13,8 @@ export const metricNames = {
   ordersCreated: 'OrdersCreated',
   stageChanges: 'StageChanges',
   actionFailures: 'ActionFailures',
+  webhookAttempts: 'WebhookAttempts',
+  webhookDeliveryLatency: 'WebhookDeliveryLatency',
 } as const;
 
 export function newMetrics(serviceName: string): Metrics {
@@ -33,5 +36,15 @@ export function recordOrderEvent(
     const single = metrics.singleMetric();
     single.addDimension('cause', String(dataOf().cause ?? 'unknown'));
     single.addMetric(metricNames.stageChanges, MetricUnit.Count, 1);
+  }
+}
+
+/** Counts a webhook attempt by its outcome; a delivered one also records how long after its event it arrived. */
+export function recordWebhookAttempt(metrics: Metrics, attempt: AttemptObserved): void {
+  const single = metrics.singleMetric();
+  single.addDimension('outcome', attempt.outcome);
+  single.addMetric(metricNames.webhookAttempts, MetricUnit.Count, 1);
+  if (attempt.outcome === 'delivered') {
+    metrics.addMetric(metricNames.webhookDeliveryLatency, MetricUnit.Milliseconds, attempt.sinceEventMs);
   }
 }

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DeliveryMessage } from '../../shared/webhooks/delivery-queue.js';
@@ -13,7 +15,11 @@ export const logger = new Logger({ serviceName: 'orderflow-webhook-delivery' });
  * (unreadable, or the table unreachable) is reported as a batch item failure: SQS makes it
  * visible again and, after maxReceiveCount, moves it to the dead-letter queue.
  */
-export function createDeliveryHandler(worker: DeliveryWorker) {
+export function createDeliveryHandler(
+  worker: DeliveryWorker,
+  /** Flushed after each batch (the worker records its attempts into it); none locally. */
+  metrics?: Metrics,
+) {
   async function processRecord(record: SQSRecord): Promise<SQSBatchItemFailure | undefined> {
     try {
       const message = DeliveryMessage.parse(JSON.parse(record.body));
@@ -33,5 +39,6 @@ export function createDeliveryHandler(worker: DeliveryWorker) {
     return { batchItemFailures: results.filter((failure) => failure !== undefined) };
   }
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().use(injectLambdaContext(logger)).handler(handle);
+  const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().use(injectLambdaContext(logger));
+  return (metrics ? handler.use(logMetrics(metrics)) : handler).handler(handle);
 }

@@ -17,6 +17,16 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
   clock?: () => Date;
   deliver?: (request: DeliveryRequest) => Promise<DeliveryResult>;
+  /** Told of every attempt made (not of skipped or duplicate messages), e.g. to count it. */
+  onAttempt?: (attempt: AttemptObserved) => void;
+}
+
+export interface AttemptObserved {
+  outcome: DeliveryResult['outcome'];
+  /** How long the endpoint took to answer (or to fail). */
+  durationMs: number;
+  /** From the event's commit to this attempt's end: for a delivered one, the delivery latency. */
+  sinceEventMs: number;
 }
 
 /** A message may arrive this much before its attempt is due (queues count delay in whole seconds). */
@@ -115,6 +125,11 @@ export class DeliveryWorker {
     };
     // A concurrent copy of this message got there first and owns what follows.
     if (!(await this.store.recordAttempt(delivery, outcome, now.toISOString()))) return;
+    this.options.onAttempt?.({
+      outcome: result.outcome,
+      durationMs: result.durationMs,
+      sinceEventMs: now.getTime() - Date.parse(event.timestamp),
+    });
     if (result.outcome === 'gone') {
       await this.store.disableWebhook(
         webhook.tenantId,

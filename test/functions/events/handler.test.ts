@@ -12,6 +12,7 @@ import type {
   SubscriptionsOfBatch,
   WebhookFanOut,
 } from '../../../shared/webhooks/fan-out.js';
+import { emittedMetrics } from '../../support/emf.js';
 
 const context = { functionName: 'orderflow-events', awsRequestId: 'req-1' } as Context;
 const arn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow/stream/2026-11-26T10:00:00.000';
@@ -222,42 +223,31 @@ describe('the events function', () => {
         eventInsert(5, 'order.updated'),
       ],
     };
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      await createEventsHandler(
+    const values = await emittedMetrics(() =>
+      createEventsHandler(
         fanOut(async () => 1),
         noSignals,
         newMetrics('orderflow-events'),
-      )(event, context);
-    } finally {
-      spy.mockRestore();
-    }
-    const emf = written
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.includes('"CloudWatchMetrics"'))
-      .map(
-        (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } },
-      );
-    const values = emf.flatMap((line) =>
-      (line._aws.CloudWatchMetrics as { Namespace: string; Metrics: { Name: string }[] }[]).flatMap((set) =>
-        set.Metrics.map((metric) => ({
-          namespace: set.Namespace,
-          name: metric.Name,
-          value: line[metric.Name],
-          ...(line.cause ? { cause: line.cause } : {}),
-        })),
-      ),
+      )(event, context),
     );
     expect(values).toEqual(
       expect.arrayContaining([
-        { namespace: 'Orderflow', name: 'StageChanges', value: 1, cause: 'auto' },
-        { namespace: 'Orderflow', name: 'StageChanges', value: 1, cause: 'api' },
-        { namespace: 'Orderflow', name: 'OrdersCreated', value: 1 },
-        { namespace: 'Orderflow', name: 'ActionFailures', value: 1 },
+        {
+          namespace: 'Orderflow',
+          name: 'StageChanges',
+          value: 1,
+          unit: 'Count',
+          dimensions: { cause: 'auto' },
+        },
+        {
+          namespace: 'Orderflow',
+          name: 'StageChanges',
+          value: 1,
+          unit: 'Count',
+          dimensions: { cause: 'api' },
+        },
+        { namespace: 'Orderflow', name: 'OrdersCreated', value: 1, unit: 'Count', dimensions: {} },
+        { namespace: 'Orderflow', name: 'ActionFailures', value: 1, unit: 'Count', dimensions: {} },
       ]),
     );
     expect(values).toHaveLength(4);

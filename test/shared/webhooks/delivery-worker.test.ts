@@ -165,11 +165,13 @@ describe('fan-out and the worker', () => {
     const message = queue.sent[0]?.message as DeliveryMessage;
     let now = new Date('2030-01-01T00:00:00.000Z');
     let attempts = 0;
+    const observed: unknown[] = [];
     const worker = new DeliveryWorker(store, secretBox, queue, {
       allowLocal: false,
       schedule: [3600_000],
       random: () => 0.5,
       clock: () => now,
+      onAttempt: (attempt) => observed.push(attempt),
       deliver: async () => {
         attempts++;
         return { outcome: 'retry', statusCode: 502, durationMs: 5, responseBody: 'bad gateway' };
@@ -188,5 +190,11 @@ describe('fan-out and the worker', () => {
     const delivery = await store.getDelivery(tenantId, webhook.id, message.deliveryId);
     expect(delivery).toMatchObject({ status: 'failed', attemptCount: 2 });
     expect(queue.deadLettered.map((d) => d.reason)).toEqual(['last response 502']);
+    // Two attempts made; the early copy in between made none.
+    const sinceEvent = (at: Date) => at.getTime() - Date.parse(event.timestamp);
+    expect(observed).toEqual([
+      { outcome: 'retry', durationMs: 5, sinceEventMs: sinceEvent(new Date('2030-01-01T00:00:00.000Z')) },
+      { outcome: 'retry', durationMs: 5, sinceEventMs: sinceEvent(retryAt) },
+    ]);
   });
 });
