@@ -9,6 +9,8 @@
  * A benchmark, not a test.
  *
  *   npm run bench -- [--orders 500] [--concurrency 16] [--task-token-length 700] [--json]
+ *   npm run bench -- [--orders 500] --rate N [--json]            (open loop)
+ *   npm run bench -- --find-rate [--seconds 15] [--json]           (highest sustained rate)
  */
 import '../local/polyfills.js';
 import { randomUUID } from 'node:crypto';
