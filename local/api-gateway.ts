@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -10,7 +16,7 @@ import type {
 import { MAX_BODY_BYTES, problemResponse } from '../functions/api/edge.js';
 import type { AuthorizerContext } from '../functions/authorizer/handler.js';
 import { type RouteDefinition, routeKey, routes } from '../shared/http/routes.js';
-import { ProblemError, problems } from '../shared/problem.js';
+import { ProblemError, problems, statusTitle } from '../shared/problem.js';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -40,20 +46,25 @@ function decodePathSegment(segment = ''): string {
   }
 }
 
-/** Finds the route as API Gateway would: by path template, then by method. */
+/**
+ * Finds the route as API Gateway would: by path template, then by method. Without one,
+ * `allowed` lists the methods the path has (empty: no such path).
+ */
 export function matchRoute(method: string, path: string) {
-  let pathMatched = false;
+  const allowed: string[] = [];
   for (const { route, regex, names } of matchers) {
     const match = regex.exec(path);
     if (!match) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
     const pathParameters = Object.fromEntries(
       names.map((name, i) => [name, decodePathSegment(match[i + 1])]),
     );
     return { route, pathParameters };
   }
-  return { pathMatched };
+  return { allowed };
 }
 
 export function lambdaContext(functionName: string, requestId: string): Context {
@@ -90,7 +101,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  response.writeHead(result.statusCode ?? 200, headers);
+  const status = result.statusCode ?? 200;
+  // The status text in the problems' own wording, so it and the `title` agree.
+  response.writeHead(status, statusTitle(status) ?? STATUS_CODES[status] ?? '', headers);
   response.end(result.body ?? '');
 }
 
@@ -170,10 +183,10 @@ export function createLocalApiGateway(handler: Handler, authorizer: Authorizer):
       const match = matchRoute(method, url.pathname);
       if (!('route' in match) || !match.route) {
         request.resume();
-        const problem = match.pathMatched
-          ? new ProblemError(405, 'method-not-allowed', `${method} is not supported on ${url.pathname}.`)
+        const problem = match.allowed.length
+          ? problems.methodNotAllowed(method, url.pathname, match.allowed)
           : problems.notFound(`The resource ${url.pathname}`);
-        send(response, problemResponse(problem.toProblem()));
+        send(response, problemResponse(problem.toProblem(), problem.headers));
         return;
       }
       const body = await readBody(request);
@@ -184,7 +197,7 @@ export function createLocalApiGateway(handler: Handler, authorizer: Authorizer):
     } catch (error) {
       if (error instanceof ProblemError) {
         response.setHeader('connection', 'close');
-        send(response, problemResponse(error.toProblem()));
+        send(response, problemResponse(error.toProblem(), error.headers));
         request.resume();
         return;
       }

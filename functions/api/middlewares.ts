@@ -10,7 +10,7 @@ import { ProblemError, problems } from '../../shared/problem.js';
 import type { AuthorizerContext } from '../authorizer/handler.js';
 import type { ApiDeps } from './deps.js';
 import {
-  failureToProblem,
+  failureToResponse,
   idempotencyKey,
   isTransientFailure,
   lowerCaseHeaders,
@@ -70,8 +70,8 @@ export function edgeState(event: APIGatewayProxyEventV2): EdgeState {
 export function problemResponses(logger: Logger): EdgeMiddleware {
   return {
     onError: (request) => {
-      const problem = failureToProblem(request.error);
-      if (problem) return problemResponse(problem);
+      const response = failureToResponse(request.error);
+      if (response) return response;
       logger.error('Unhandled failure', { error: request.error as Error, routeKey: request.event.routeKey });
       return problemResponse({
         type: 'https://orderflow.dev/problems/internal',
@@ -267,8 +267,8 @@ export function idempotency(deps: ApiDeps): EdgeMiddleware {
           await deps.idempotency.release(run.partition, run.key, run.owner);
           return;
         }
-        const problem = failureToProblem(error);
-        if (problem) await settle(run, problemResponse(problem));
+        const response = failureToResponse(error);
+        if (response) await settle(run, response);
       } catch {
         // The store is failing too: the caller still gets the original failure, and the
         // claim's lease frees the key for a retry.

@@ -76,8 +76,20 @@ export type RouteDefinition = RouteAccess & {
   /** The response holds a secret shown once; a replay for its Idempotency-Key is kept encrypted. */
   sealResponse?: boolean;
   query?: z.ZodType;
-  success: { status: number; schema?: z.ZodType; contentType?: string };
+  success: {
+    status: number;
+    schema?: z.ZodType;
+    contentType?: string;
+    /** Headers the success response carries (declared in the OpenAPI document). */
+    headers?: readonly ResponseHeader[];
+  };
 };
+
+/**
+ * Response headers with a meaning of their own: `ETag` is the order's version (a GET with a
+ * matching `If-None-Match` answers 304); `Location` the URL of what a 201 created.
+ */
+export type ResponseHeader = 'ETag' | 'Location';
 
 const Health = z.object({
   status: z.literal('ok'),
@@ -138,7 +150,7 @@ export const routes = [
     summary: 'Create a tenant and its first API key (shown once).',
     body: CreateTenantRequest,
     sealResponse: true,
-    success: { status: 201, schema: CreateTenantResponse },
+    success: { status: 201, schema: CreateTenantResponse, headers: ['Location'] },
   },
   {
     operationId: 'issueKey',
@@ -148,7 +160,7 @@ export const routes = [
     summary: 'Issue another API key for a tenant (shown once).',
     body: IssueKeyRequest,
     sealResponse: true,
-    success: { status: 201, schema: IssueKeyResponse },
+    success: { status: 201, schema: IssueKeyResponse, headers: ['Location'] },
   },
   {
     operationId: 'revokeKey',
@@ -167,7 +179,7 @@ export const routes = [
     summary: "Issue another key of the caller's tenant (shown once), with no scope the caller lacks.",
     body: IssueKeyRequest,
     sealResponse: true,
-    success: { status: 201, schema: IssueKeyResponse },
+    success: { status: 201, schema: IssueKeyResponse, headers: ['Location'] },
   },
   {
     operationId: 'listApiKeys',
@@ -196,7 +208,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Create an order in the initial stage of the tenant's active workflow.",
     body: CreateOrderRequest,
-    success: { status: 201, schema: Order },
+    success: { status: 201, schema: Order, headers: ['Location', 'ETag'] },
   },
   {
     operationId: 'listOrders',
@@ -215,7 +227,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:read',
     summary: 'One order; its version is also the ETag.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'patchOrder',
@@ -225,7 +237,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'JSON merge-patch of the order details while the stage is editable.',
     body: PatchOrderRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'listOrderEvents',
@@ -245,7 +257,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'Move the order to another stage along a manual transition of its workflow.',
     body: TransitionRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'listOrderTransitions',
@@ -265,7 +277,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Record an item's progress (pending, ready, done; units ready) in any stage but a final one.",
     body: ItemProgressRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'progressOrderService',
@@ -275,7 +287,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Record a service's progress (pending, ready, done) in any stage but a final one.",
     body: ServiceProgressRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'placeOrderHold',
@@ -294,7 +306,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:write',
     summary: 'Release a hold; releasing the last one lets the order move on by itself again.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'createOrderShipment',
@@ -373,7 +385,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:write',
     summary: "Re-run the current stage's failed actions in a new execution.",
-    success: { status: 202, schema: Order },
+    success: { status: 202, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'migrateOrder',
@@ -383,7 +395,7 @@ export const routes = [
     scope: 'workflow:write',
     summary: 'Move the order to another workflow version that has its current stage.',
     body: MigrateRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'validateWorkflow',
@@ -416,7 +428,7 @@ export const routes = [
     summary: 'Validate, compile and publish a workflow as the next version, active for new orders.',
     body: WorkflowDocument,
     bodyValidation: 'domain',
-    success: { status: 201, schema: WorkflowPublished },
+    success: { status: 201, schema: WorkflowPublished, headers: ['Location'] },
   },
   {
     operationId: 'getWorkflow',
@@ -476,7 +488,7 @@ export const routes = [
     summary: 'Subscribe an endpoint to events; the signing secret is answered only here.',
     body: CreateWebhookRequest,
     sealResponse: true,
-    success: { status: 201, schema: CreatedWebhook },
+    success: { status: 201, schema: CreatedWebhook, headers: ['Location'] },
   },
   {
     operationId: 'listWebhooks',
@@ -564,7 +576,7 @@ export const routes = [
     summary:
       'Propose a change (merge-patch of items, services, shipping, notes, metadata) in any non-final stage; answers its preview.',
     body: ProposeChangeRequest,
-    success: { status: 201, schema: ProposedChange },
+    success: { status: 201, schema: ProposedChange, headers: ['Location'] },
   },
   {
     operationId: 'listOrderChanges',
@@ -584,7 +596,7 @@ export const routes = [
     scope: 'orders:approve',
     summary:
       'Apply a proposed change: 409 and nothing applied when the order moved on since it was proposed.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'rejectOrderChange',
@@ -614,7 +626,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'Declare a file (name, kind, content type, size) and get a presigned URL to PUT it to.',
     body: CreateAttachmentRequest,
-    success: { status: 201, schema: CreatedAttachment },
+    success: { status: 201, schema: CreatedAttachment, headers: ['Location'] },
   },
   {
     operationId: 'listAttachments',
@@ -632,7 +644,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:read',
     summary: 'Redirect (303) to a short-lived download URL for an available file.',
-    success: { status: 303 },
+    success: { status: 303, headers: ['Location'] },
   },
   {
     operationId: 'deleteAttachment',

@@ -6,9 +6,13 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import packageJson from '../../package.json' with { type: 'json' };
 import { parseRetryAfter } from './retry-schedule.js';
 import { signDelivery, type WebhookSignatureHeaders } from './signing.js';
 import { type HostLookup, type NonEmptyAddresses, resolveSafeTarget } from './url-safety.js';
+
+/** Names the sender in receivers' logs and firewalls, with the release that sent it. */
+export const WEBHOOK_USER_AGENT = `Orderflow-Webhooks/${packageJson.version}`;
 
 /** How much of a response body is kept for the attempt log. */
 export const responseBodyLimitBytes = 1024;
@@ -102,6 +106,7 @@ export async function deliverOnce({
     }
     const response = await post(target.url, target.addresses, deadline.signal, body, bodyLimit, {
       'content-type': 'application/json',
+      'user-agent': WEBHOOK_USER_AGENT,
       ...signatureHeaders,
     });
     return finish(classify(response, now));

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { MAX_SUBSCRIPTIONS_PER_TENANT } from '../../../shared/webhooks/subscriptions.js';
 import { eventually } from '../../support/eventually.js';
 import { type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
@@ -195,6 +196,15 @@ describe('delivering', () => {
     const firstPage = await as(`/v1/webhooks/${id}/deliveries?limit=1`);
     const secondPage = await as(`/v1/webhooks/${id}/deliveries?limit=1&cursor=${firstPage.body.nextCursor}`);
     expect(secondPage.body.items[0].sequence).toBe(3);
+  });
+
+  it('names itself in a User-Agent carrying the release that sent it', async () => {
+    const { subscribe, createOrder } = await tenant();
+    const target = await receiver();
+    await subscribe(target);
+    await createOrder();
+    const [delivery] = await target.waitFor(1);
+    expect(delivery?.headers['user-agent']).toBe(`Orderflow-Webhooks/${packageJson.version}`);
   });
 
   it('publishes no event for a change whose transaction failed its condition', async () => {
