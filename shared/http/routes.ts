@@ -41,7 +41,15 @@ import {
   TransitionRequest,
 } from '../orders/schema.js';
 import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
-import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
+import {
+  CreatedWebhook,
+  CreateWebhookRequest,
+  Delivery,
+  RecoverRequest,
+  Recovery,
+  RotatedSecret,
+  Webhook,
+} from '../webhooks/schema.js';
 import {
   WorkflowDiagramQuery,
   WorkflowDocument,
@@ -527,6 +535,28 @@ export const routes = [
     scope: 'webhooks:manage',
     summary: 'Send a delivery again, with a fresh retry schedule.',
     success: { status: 202, schema: Delivery },
+  },
+  {
+    operationId: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/secret/rotate',
+    auth: 'tenant',
+    scope: 'webhooks:manage',
+    summary:
+      'A new signing secret (answered only here); for 24 hours deliveries are signed under the old one too.',
+    sealResponse: true,
+    success: { status: 200, schema: RotatedSecret },
+  },
+  {
+    operationId: 'recoverWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/recover',
+    auth: 'tenant',
+    scope: 'webhooks:manage',
+    summary:
+      'Send again every event since a time, those missed while disabled included; re-enables a disabled subscription.',
+    body: RecoverRequest,
+    success: { status: 202, schema: Recovery },
   },
   {
     operationId: 'setInventory',

@@ -21,6 +21,8 @@ export interface DeliveryRequest {
   url: string;
   /** The subscription's `whsec_` secret. */
   secret: string;
+  /** During a rotation's overlap, the secret before it: the request is signed under both. */
+  previousSecret?: string;
   /** Sent as `webhook-id`; the same for every attempt of an event. */
   eventId: string;
   /** The serialized event envelope, sent and signed byte for byte. */
@@ -67,6 +69,7 @@ interface ReceivedResponse {
 export async function deliverOnce({
   url,
   secret,
+  previousSecret,
   eventId,
   body,
   allowLocal,
@@ -86,7 +89,12 @@ export async function deliverOnce({
 
   let signatureHeaders: WebhookSignatureHeaders;
   try {
-    signatureHeaders = signDelivery(secret, eventId, now, body);
+    signatureHeaders = signDelivery(
+      previousSecret === undefined ? [secret] : [secret, previousSecret],
+      eventId,
+      now,
+      body,
+    );
   } catch (error) {
     return finish({ outcome: 'refused', error: `unusable signing secret: ${messageOf(error)}` });
   }
