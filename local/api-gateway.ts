@@ -15,7 +15,8 @@ import type {
 } from 'aws-lambda';
 import { MAX_BODY_BYTES, problemResponse } from '../functions/api/edge.js';
 import type { AuthorizerContext } from '../functions/authorizer/handler.js';
-import { type RouteDefinition, routeKey, routes } from '../shared/http/routes.js';
+import { DEFAULT_ROUTE_KEY, routesAt } from '../shared/http/route-matching.js';
+import { routeKey } from '../shared/http/routes.js';
 import { ProblemError, problems, statusTitle } from '../shared/problem.js';
 
 type Handler = (
@@ -25,15 +26,6 @@ type Handler = (
 type Authorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
-
-const matchers = (routes as readonly RouteDefinition[]).map((route) => {
-  const names: string[] = [];
-  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, regex: new RegExp(`^${pattern}$`), names };
-});
 
 function decodePathSegment(segment = ''): string {
   try {
@@ -47,24 +39,16 @@ function decodePathSegment(segment = ''): string {
 }
 
 /**
- * Finds the route as API Gateway would: by path template, then by method. Without one,
- * `allowed` lists the methods the path has (empty: no such path).
+ * Finds the route as API Gateway would: by path template, then by method. None matches: the
+ * request goes to the `$default` route, which answers 404 or 405 (the api function's routing).
  */
 export function matchRoute(method: string, path: string) {
-  const allowed: string[] = [];
-  for (const { route, regex, names } of matchers) {
-    const match = regex.exec(path);
-    if (!match) continue;
-    if (route.method !== method) {
-      allowed.push(route.method);
-      continue;
-    }
-    const pathParameters = Object.fromEntries(
-      names.map((name, i) => [name, decodePathSegment(match[i + 1])]),
-    );
-    return { route, pathParameters };
-  }
-  return { allowed };
+  const match = routesAt(path).find(({ route }) => route.method === method);
+  if (!match) return undefined;
+  const pathParameters = Object.fromEntries(
+    Object.entries(match.rawParameters).map(([name, value]) => [name, decodePathSegment(value)]),
+  );
+  return { route: match.route, pathParameters };
 }
 
 export function lambdaContext(functionName: string, requestId: string): Context {
@@ -181,17 +165,15 @@ export function createLocalApiGateway(handler: Handler, authorizer: Authorizer):
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
       const match = matchRoute(method, url.pathname);
-      if (!('route' in match) || !match.route) {
-        request.resume();
-        const problem = match.allowed.length
-          ? problems.methodNotAllowed(method, url.pathname, match.allowed)
-          : problems.notFound(`The resource ${url.pathname}`);
-        send(response, problemResponse(problem.toProblem(), problem.headers));
-        return;
-      }
       const body = await readBody(request);
-      const built = toEvent(request, url, body, routeKey(match.route), match.pathParameters);
-      const event = match.route.auth === 'tenant' ? await authorize(built, authorizer) : built;
+      const built = toEvent(
+        request,
+        url,
+        body,
+        match ? routeKey(match.route) : DEFAULT_ROUTE_KEY,
+        match?.pathParameters ?? {},
+      );
+      const event = match?.route.auth === 'tenant' ? await authorize(built, authorizer) : built;
       const result = await handler(event, lambdaContext('orderflow-api', event.requestContext.requestId));
       send(response, result);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-keys.js';
 import { holdsScope, LEGACY_KEY_SCOPES, ScopeGrant } from '../../shared/auth/scopes.js';
 import { validatePathParameters } from '../../shared/http/path-parameters.js';
+import { routesAt } from '../../shared/http/route-matching.js';
 import { type RouteDefinition, routeKey, routes } from '../../shared/http/routes.js';
 import { ProblemError, problems } from '../../shared/problem.js';
 import type { AuthorizerContext } from '../authorizer/handler.js';
@@ -91,7 +92,7 @@ export function routing(): EdgeMiddleware {
   return {
     before: ({ event }) => {
       const route = routesByKey.get(event.routeKey);
-      if (!route) throw problems.notFound(event.rawPath);
+      if (!route) throw unmatched(event);
       states.set(event, {
         route,
         headers: lowerCaseHeaders(event.headers),
@@ -101,6 +102,19 @@ export function routing(): EdgeMiddleware {
       });
     },
   };
+}
+
+/**
+ * A request no route took (API Gateway's `$default` route): 405 with `Allow` when its path has
+ * other methods, else 404.
+ */
+function unmatched(event: APIGatewayProxyEventV2) {
+  const path = event.rawPath;
+  const allowed = routesAt(path).map(({ route }) => route.method);
+  const method = event.requestContext.http.method;
+  return allowed.length
+    ? problems.methodNotAllowed(method, path, allowed)
+    : problems.notFound(`The resource ${path}`);
 }
 
 /**

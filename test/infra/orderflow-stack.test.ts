@@ -19,6 +19,7 @@ import {
   type OrderflowStack,
 } from '../../infra/orderflow-stack.js';
 import { createTableInput } from '../../shared/adapters/dynamodb/create-table.js';
+import { DEFAULT_ROUTE_KEY } from '../../shared/http/route-matching.js';
 import { routeKey, routes } from '../../shared/http/routes.js';
 import { tableDefinition } from '../../shared/table.js';
 import {
@@ -93,18 +94,22 @@ describe('the orders table', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has exactly one route per entry of the route table, with the authorizer on tenant routes only', () => {
+  it('has one route per entry of the route table, the authorizer on tenant routes only, and a catch-all for the rest', () => {
     const authorizerId = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').logicalId;
     const synthesized = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
       key: route.Properties.RouteKey,
       authorization: route.Properties.AuthorizationType,
       authorizer: route.Properties.AuthorizerId?.Ref,
     }));
-    const expected = routes.map((route) =>
-      route.auth === 'tenant'
-        ? { key: routeKey(route), authorization: 'CUSTOM', authorizer: authorizerId }
-        : { key: routeKey(route), authorization: 'NONE', authorizer: undefined },
-    );
+    const expected = [
+      ...routes.map((route) =>
+        route.auth === 'tenant'
+          ? { key: routeKey(route), authorization: 'CUSTOM', authorizer: authorizerId }
+          : { key: routeKey(route), authorization: 'NONE', authorizer: undefined },
+      ),
+      // Answers 404 or 405 (with Allow) as problem+json from the api function.
+      { key: DEFAULT_ROUTE_KEY, authorization: 'NONE', authorizer: undefined },
+    ];
     const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
 
     expect(synthesized.sort(byKey)).toEqual(expected.sort(byKey));
