@@ -91,7 +91,9 @@ export const Delivery = z.object({
   webhookId: z.string(),
   eventId: z.string().describe('Also the webhook-id header of every attempt.'),
   eventType: z.string(),
-  orderId: z.string(),
+  orderId: z
+    .string()
+    .describe("The order whose event it sends; for webhook.disabled, the disabled subscription's id."),
   sequence: z.int().min(1),
   status: z.enum(['pending', 'delivered', 'failed']),
   attemptCount: z.int().min(0),

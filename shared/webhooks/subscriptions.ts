@@ -113,7 +113,7 @@ export class WebhookService {
     const webhook = await this.existing(tenantId, webhookId);
     if (webhook.status === 'disabled') {
       throw problems.conflict(
-        `Webhook ${webhookId} is disabled (${webhook.disabledReason}); subscribe again.`,
+        `Webhook ${webhookId} is disabled (${webhook.disabledReason}); recover it (POST /v1/webhooks/${webhookId}/recover) to send again.`,
       );
     }
     const delivery = await this.store.restartDelivery(
