@@ -90,10 +90,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return {};
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
     const key = `${execution.tenantId}/${execution.orderId}`;
+    const name = executionName(execution.orderId, execution.attempt);
+    const executionArn = `local:${name}`;
     const current = this.running.get(key);
-    if (current && current.attempt >= execution.attempt) return;
+    if (current && current.attempt >= execution.attempt) return { executionArn };
     if (current) {
       current.abort();
       await current.done;
@@ -103,13 +105,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       execution.workflowVersion,
       execution.workflowRevision,
     );
-    const name = executionName(execution.orderId, execution.attempt);
     const machine = this.machineFor(definition);
     const tokenLength = this.options.taskTokenLength ?? 0;
     const run = machine.run(execution.state as never, {
       overrides: { taskResourceLocalHandlers: this.handlersFor(definition) as never },
       context: {
-        Execution: { Id: `local:${name}`, Name: name },
+        Execution: { Id: executionArn, Name: name },
         // A fresh token each time a state reads it, as Step Functions gives each task its own.
         Task: {
           get Token() {
@@ -141,6 +142,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       if (this.running.get(key)?.name === name) this.running.delete(key);
     });
     this.running.set(key, { name, attempt: execution.attempt, abort: run.abort, done: ended });
+    return { executionArn };
   }
 
   async signal(token: string, output: ExecutionState): Promise<void> {

@@ -10,7 +10,7 @@ import type { Workflow } from '../workflow/schema.js';
 import type { OrderChange, OrderRecord, OrderStore, PendingSignal } from './order-store.js';
 import type { Order } from './schema.js';
 import { executionState } from './transitions.js';
-import type { WorkflowEngine } from './workflow-engine.js';
+import type { ExecutionStart, WorkflowEngine } from './workflow-engine.js';
 import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /** What a planner decides from one read of the order. */
@@ -81,6 +81,28 @@ export interface ChangeRunnerOptions {
   engine?: WorkflowEngine;
   /** Told when a signal could not be sent at once (the stream sends it again). */
   onSignalError?: (error: unknown) => void;
+  /** Told when an execution could not be started at once (it stays owed; the sweep starts it). */
+  onStartError?: (error: unknown) => void;
+}
+
+/**
+ * Starts an execution the order is owed and records the ARN Step Functions answered, which
+ * also clears the owed start. A start already made answers the same ARN, so a start retried
+ * after a crash or a failure in between records it once.
+ */
+export async function startOwedExecution(
+  store: OrderStore,
+  engine: WorkflowEngine,
+  execution: ExecutionStart,
+): Promise<{ executionArn: string; recorded: boolean }> {
+  const { executionArn } = await engine.start(execution);
+  const recorded = await store.recordStart(
+    execution.tenantId,
+    execution.orderId,
+    execution.attempt,
+    executionArn,
+  );
+  return { executionArn, recorded };
 }
 
 const SIGNAL_ATTEMPTS = 3;
@@ -165,7 +187,11 @@ export class OrderChangeRunner {
     return { record, change };
   }
 
-  /** Starts an execution of the order at a stage entry, on the version it is pinned to. */
+  /**
+   * Starts an execution of the order at a stage entry, on the version it is pinned to, once
+   * the change that owes it has committed. Should the start fail, the order keeps it owed
+   * (`startOwedSince`) and the owed-starts sweep makes it (stranded.ts): the change stands.
+   */
   async start(
     tenantId: string,
     order: Order,
@@ -173,16 +199,21 @@ export class OrderChangeRunner {
     attempt: number,
     pinned?: PinnedWorkflow<Workflow>,
   ): Promise<void> {
-    const version = pinned ?? (await this.pinned(tenantId, order));
-    await this.requireEngine().start({
-      tenantId,
-      orderId: order.id,
-      workflowVersion: version.version,
-      ...(version.revision !== undefined ? { workflowRevision: version.revision } : {}),
-      ...(version.executionTarget ? { executionTarget: version.executionTarget } : {}),
-      attempt,
-      state: executionState(tenantId, order, entry),
-    });
+    const engine = this.requireEngine();
+    try {
+      const version = pinned ?? (await this.pinned(tenantId, order));
+      await startOwedExecution(this.store, engine, {
+        tenantId,
+        orderId: order.id,
+        workflowVersion: version.version,
+        ...(version.revision !== undefined ? { workflowRevision: version.revision } : {}),
+        ...(version.executionTarget ? { executionTarget: version.executionTarget } : {}),
+        attempt,
+        state: executionState(tenantId, order, entry),
+      });
+    } catch (error) {
+      this.options.onStartError?.(error);
+    }
   }
 
   /**

@@ -22,7 +22,7 @@ export interface ExecutionRef {
   executionTarget?: string;
   /** Version 0 only: the built-in default's revision (which machine the execution runs on). */
   workflowRevision?: number;
-  /** The ARN the execution recorded on the order (its waits write it), when it is this attempt's. */
+  /** The ARN recorded on the order when the execution started, when it is this attempt's. */
   executionArn?: string;
 }
 
@@ -33,8 +33,11 @@ export interface ExecutionRef {
 export interface WorkflowEngine {
   /** Makes a compiled workflow version runnable; returns where its executions start. */
   deploy(tenantId: string, workflowVersion: number, asl: string): Promise<{ executionTarget?: string }>;
-  /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
-  start(execution: ExecutionStart): Promise<void>;
+  /**
+   * Starts the order's execution and answers its ARN; starting the same (order, attempt) twice
+   * starts nothing and answers the same ARN.
+   */
+  start(execution: ExecutionStart): Promise<{ executionArn: string }>;
   /** Stops an execution another one replaces (a migration); one already over is left alone. */
   stop(execution: ExecutionRef): Promise<void>;
   /** Whether the execution is still running (not failed, timed out, stopped or unknown). */

@@ -110,18 +110,24 @@ export class StepFunctionsEngine implements WorkflowEngine {
       : this.config.defaultStateMachineArn;
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
     try {
-      await this.client.send(
+      const started = await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.machineOf(execution),
           name: executionName(execution.orderId, execution.attempt),
           input: JSON.stringify(execution.state),
         }),
       );
+      if (!started.executionArn) throw new Error('StartExecution answered no executionArn.');
+      return { executionArn: started.executionArn };
     } catch (error) {
-      // The name is the order id: a second start of the same execution is a no-op.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // The name is the order's and the attempt's: a second start of the same execution starts
+      // nothing. Step Functions answers it with the running execution's ARN when the input is
+      // the same, and with ExecutionAlreadyExists (no ARN) otherwise; then it is the one of
+      // that name under the machine.
+      if (error instanceof ExecutionAlreadyExists) return { executionArn: this.namedArnOf(execution) };
+      throw error;
     }
   }
 
@@ -152,15 +158,20 @@ export class StepFunctionsEngine implements WorkflowEngine {
   }
 
   /**
-   * The ARN the execution recorded on the order when it is this attempt's; otherwise (it has
-   * not reached a wait yet) the one Step Functions gives an execution of that name: executions
-   * of a machine's versions are named under the machine itself.
+   * The ARN StartExecution answered, recorded on the order, when it is this attempt's; else
+   * (an order started before ARNs were recorded, or whose start's answer was lost) the one
+   * Step Functions gives an execution of that name: executions of a machine's versions are
+   * named under the machine itself.
    */
   private executionArnOf(execution: ExecutionRef): string {
     const name = executionName(execution.orderId, execution.attempt);
     if (execution.executionArn?.endsWith(`:${name}`)) return execution.executionArn;
+    return this.namedArnOf(execution);
+  }
+
+  private namedArnOf(execution: ExecutionRef): string {
     const machine = this.machineOf(execution).replace(':stateMachine:', ':execution:').replace(/:\d+$/, '');
-    return `${machine}:${name}`;
+    return `${machine}:${executionName(execution.orderId, execution.attempt)}`;
   }
 
   signal(token: string, output: ExecutionState): Promise<void> {

@@ -24,9 +24,14 @@ export class MemoryWorkflowEngine implements WorkflowEngine {
     return { executionTarget: `memory:${tenantId}:${workflowVersion}` };
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  /** Makes the next starts fail, as an unreachable engine would. */
+  failStarts = false;
+
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
+    if (this.failStarts) throw new Error('The workflow engine is unreachable.');
     const name = `${execution.tenantId}/${executionName(execution.orderId, execution.attempt)}`;
     if (!this.started.has(name)) this.started.set(name, structuredClone(execution));
+    return { executionArn: `memory:${name}` };
   }
 
   async stop(execution: ExecutionRef): Promise<void> {
