@@ -1,5 +1,5 @@
 import type { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
-import { startOwedExecution } from '../shared/orders/change-runner.js';
+import { startOwedExecution } from '../shared/orders/owed-start.js';
 import { executionState, stageOf } from '../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
 import { workflowRefOf } from '../shared/orders/workflow-source.js';

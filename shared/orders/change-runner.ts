@@ -8,9 +8,11 @@
 import { ConflictError } from '../errors.js';
 import type { Workflow } from '../workflow/schema.js';
 import type { OrderChange, OrderRecord, OrderStore, PendingSignal } from './order-store.js';
+import { startOwedExecution } from './owed-start.js';
 import type { Order } from './schema.js';
+import { resumeIfStranded } from './stranded.js';
 import { executionState } from './transitions.js';
-import type { ExecutionStart, WorkflowEngine } from './workflow-engine.js';
+import type { WorkflowEngine } from './workflow-engine.js';
 import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /** What a planner decides from one read of the order. */
@@ -83,26 +85,6 @@ export interface ChangeRunnerOptions {
   onSignalError?: (error: unknown) => void;
   /** Told when an execution could not be started at once (it stays owed; the sweep starts it). */
   onStartError?: (error: unknown) => void;
-}
-
-/**
- * Starts an execution the order is owed and records the ARN Step Functions answered, which
- * also clears the owed start. A start already made answers the same ARN, so a start retried
- * after a crash or a failure in between records it once.
- */
-export async function startOwedExecution(
-  store: OrderStore,
-  engine: WorkflowEngine,
-  execution: ExecutionStart,
-): Promise<{ executionArn: string; recorded: boolean }> {
-  const { executionArn } = await engine.start(execution);
-  const recorded = await store.recordStart(
-    execution.tenantId,
-    execution.orderId,
-    execution.attempt,
-    executionArn,
-  );
-  return { executionArn, recorded };
 }
 
 const SIGNAL_ATTEMPTS = 3;
@@ -219,19 +201,31 @@ export class OrderChangeRunner {
   /**
    * Sends the signal the committed change stored, at once so the order moves on without
    * delay. Should every attempt fail, the stored signal is sent again from the table's stream
-   * (the events function), so it is still delivered at least once.
+   * (the events function), so it is still delivered at least once. A token no wait holds any
+   * more may mean the execution that parked it ended (outlived its year, was stopped): then
+   * the order gets a new execution, which finds the changed stage through Reload and Route.
    */
   private async deliverSignal(signal: PendingSignal): Promise<void> {
     const engine = this.requireEngine();
     for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
       try {
-        await engine.signal(signal.token, signal.output);
+        if ((await engine.signal(signal.token, signal.output)) === 'expired')
+          await this.restartIfEnded(signal);
         return;
       } catch (error) {
         if (attempt === SIGNAL_ATTEMPTS) this.options.onSignalError?.(error);
         else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  /** A failure here is not the signal's: it is reported, and the stranded-orders paths still cover the order. */
+  private async restartIfEnded(signal: PendingSignal): Promise<void> {
+    const { tenantId, orderId } = signal.output;
+    const deps = { store: this.store, workflows: this.workflows, engine: this.requireEngine() };
+    await resumeIfStranded(deps, tenantId, orderId).catch((error: unknown) =>
+      this.options.onSignalError?.(error),
+    );
   }
 
   private requireEngine(): WorkflowEngine {

@@ -1,7 +1,7 @@
 import { ConflictError, STORE_UNAVAILABLE_ERROR } from '../errors.js';
 import type { Workflow } from '../workflow/schema.js';
-import { startOwedExecution } from './change-runner.js';
 import type { OrderRecord, OrderStore } from './order-store.js';
+import { startOwedExecution } from './owed-start.js';
 import { executionState, stageOf } from './transitions.js';
 import type { ExecutionStart, WorkflowEngine } from './workflow-engine.js';
 import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';

@@ -14,6 +14,8 @@ export interface ExecutionStart {
   state: ExecutionState;
 }
 
+export type SignalOutcome = 'delivered' | 'expired';
+
 /** One execution of an order, as far as the order's record knows it. */
 export interface ExecutionRef {
   tenantId: string;
@@ -42,8 +44,12 @@ export interface WorkflowEngine {
   stop(execution: ExecutionRef): Promise<void>;
   /** Whether the execution is still running (not failed, timed out, stopped or unknown). */
   isLive(execution: ExecutionRef): Promise<boolean>;
-  /** Completes a waiting task with the order's next state; an outdated token is ignored. */
-  signal(token: string, output: ExecutionState): Promise<void>;
+  /**
+   * Completes a waiting task with the order's next state. `expired`: no wait holds the token
+   * any more (it timed out, its execution ended, or it was already completed); the caller
+   * learns from the execution whether the order needs a new one.
+   */
+  signal(token: string, output: ExecutionState): Promise<SignalOutcome>;
 }
 
 /** The name of an order's execution: its id, plus the attempt after the first. */

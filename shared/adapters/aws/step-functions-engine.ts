@@ -20,6 +20,7 @@ import {
   type ExecutionRef,
   type ExecutionStart,
   executionName,
+  type SignalOutcome,
   type WorkflowEngine,
 } from '../../orders/workflow-engine.js';
 import { LEGACY_DEFAULT_REVISION } from '../../workflow/default-workflow.js';
@@ -174,19 +175,24 @@ export class StepFunctionsEngine implements WorkflowEngine {
     return `${machine}:${executionName(execution.orderId, execution.attempt)}`;
   }
 
-  signal(token: string, output: ExecutionState): Promise<void> {
+  signal(token: string, output: ExecutionState): Promise<SignalOutcome> {
     return sendSignal(this.client, token, output);
   }
 }
 
 /** Completes a waiting task (SendTaskSuccess); what needs no more than that holds only a client. */
-export async function sendSignal(client: SFNClient, token: string, output: ExecutionState): Promise<void> {
+export async function sendSignal(
+  client: SFNClient,
+  token: string,
+  output: ExecutionState,
+): Promise<SignalOutcome> {
   try {
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+    return 'delivered';
   } catch (error) {
-    // A duplicate or outdated signal: the wait it was for is over.
+    // A duplicate or outdated signal: the wait it was for is over (and perhaps its execution).
     if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
-      return;
+      return 'expired';
     throw error;
   }
 }

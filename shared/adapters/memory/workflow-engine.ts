@@ -1,4 +1,9 @@
-import type { ExecutionRef, ExecutionStart, WorkflowEngine } from '../../orders/workflow-engine.js';
+import type {
+  ExecutionRef,
+  ExecutionStart,
+  SignalOutcome,
+  WorkflowEngine,
+} from '../../orders/workflow-engine.js';
 import { executionName } from '../../orders/workflow-engine.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
@@ -52,8 +57,13 @@ export class MemoryWorkflowEngine implements WorkflowEngine {
     );
   }
 
-  async signal(token: string, output: ExecutionState): Promise<void> {
+  /** Tokens whose wait is over: signals to them are answered `expired`. */
+  readonly expiredTokens = new Set<string>();
+
+  async signal(token: string, output: ExecutionState): Promise<SignalOutcome> {
     if (this.failSignals) throw new Error('The workflow engine is unreachable.');
+    if (this.expiredTokens.has(token)) return 'expired';
     this.signals.push({ token, output: structuredClone(output) });
+    return 'delivered';
   }
 }

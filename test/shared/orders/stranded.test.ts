@@ -64,6 +64,32 @@ describe('resuming stranded orders', () => {
     );
   });
 
+  it('gives an order a new execution when a transition’s signal meets the dead token of one that ended unseen', async () => {
+    const { tenantId, orderId } = await waitingOrder();
+    const { store } = deps();
+    await eventually(
+      'the wait to hold its token',
+      async () => api.stack.engine.isWaiting(tenantId, orderId) || undefined,
+    );
+    // Ended without the order knowing (stopped by hand, or past its year): its token is dead.
+    await api.stack.engine.stop({ tenantId, orderId, attempt: 0 });
+    const moved = await api.call(`/v1/orders/${orderId}/transitions`, {
+      method: 'POST',
+      body: { to: 'submitted' },
+    });
+    expect(moved.status).toBe(200);
+    const resumed = await eventually('the new execution’s wait in the new stage', async () => {
+      const record = await store.get(tenantId, orderId);
+      return record?.taskTokenStage === 'submitted' ? record : undefined;
+    });
+    expect(resumed).toMatchObject({ attempt: 1, executionArn: `local:${orderId}-1` });
+    const { body } = await api.call(`/v1/orders/${orderId}/events`);
+    // The history runs on without a gap across the two executions.
+    const history = body.items as { type: string; sequence: number }[];
+    expect(history.map((event) => event.sequence)).toEqual(history.map((_, index) => index + 1));
+    expect(history.map((event) => event.type)).toContain('order.stage_changed');
+  });
+
   it('leaves an order with a live execution alone, and one that is gone', async () => {
     const { tenantId, orderId } = await waitingOrder();
     expect(await resumeIfStranded(deps(), tenantId, orderId)).toBe('live');

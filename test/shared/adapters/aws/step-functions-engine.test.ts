@@ -8,6 +8,7 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
   StopExecutionCommand,
+  TaskDoesNotExist,
   TaskTimedOut,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
@@ -135,9 +136,12 @@ describe('the Step Functions engine', () => {
     ).rejects.toThrow('no executionArn');
   });
 
-  it('signals with the stored token and ignores a token whose wait is over', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(smithyError(TaskTimedOut));
-    await engine.signal('token-1', state);
+  it('signals with the stored token and answers "expired" for a token whose wait is over', async () => {
+    sfn.on(SendTaskSuccessCommand).resolvesOnce({}).rejects(smithyError(TaskTimedOut));
+    expect(await engine.signal('token-1', state)).toBe('delivered');
+    expect(await engine.signal('token-1', state)).toBe('expired');
+    sfn.on(SendTaskSuccessCommand).rejects(smithyError(TaskDoesNotExist));
+    expect(await engine.signal('token-1', state)).toBe('expired');
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toEqual({
       taskToken: 'token-1',
       output: JSON.stringify(state),
