@@ -12,6 +12,7 @@ import { AUTHORIZER_KEY_CACHE_MS } from '../../functions/authorizer/handler.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
+import { OWED_START_SWEEP_MINUTES } from '../../infra/constructs/workflows.js';
 import { createOrderflowApp } from '../../infra/orderflow-app.js';
 import {
   EVENTS_STREAM_MAX_RECORD_AGE,
@@ -281,8 +282,17 @@ describe('least privilege', () => {
     const queries = allowStatements(template).filter(({ statement }) =>
       JSON.stringify(statement.Resource).includes('/index/'),
     );
-    expect(queries.flatMap(({ roles }) => roles).sort()).toEqual(itemWriters());
+    expect(queries.flatMap(({ roles }) => roles).sort()).toEqual(
+      [...itemWriters(), roleOf(stack.strandedOrdersFunction)].sort(),
+    );
     for (const { statement } of queries) expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+    // The stranded-orders sweep reads the owed-starts index and nothing else of the table by query.
+    const strandedQueries = queries.filter(({ roles }) =>
+      roles.includes(roleOf(stack.strandedOrdersFunction)),
+    );
+    expect(strandedQueries.map(({ statement }) => JSON.stringify(statement.Resource))).toEqual([
+      expect.stringMatching(/\/index\/owedStarts"/),
+    ]);
   });
 
   it('lets only the events function read the table stream', () => {
@@ -476,11 +486,24 @@ describe('event sources', () => {
       .flatMap(({ statement }) => statement.Action);
     expect(actions.filter((action) => /^(dynamodb|states):/.test(action)).sort()).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       'states:DescribeExecution',
       'states:StartExecution',
     ]);
     expect(rolesAllowed(template, 'dynamodb:PutItem', table)).not.toContain(strandedRole);
+  });
+
+  it('sends the stranded-orders function a sweep over owed execution starts every few minutes, not retried', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${OWED_START_SWEEP_MINUTES} minutes)`,
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
   });
 
   it('feeds the delivery function from the delivery queue, reporting failed messages one by one', () => {
