@@ -1,6 +1,6 @@
+import { formatMoney } from '../../shared/money.js';
 import type { OrderOperations } from '../../shared/orders/operation-options.js';
 import { type ApiResult, call, h, type Problem, problemView } from './api.js';
-import { formatMoney } from './money.js';
 import {
   type Act,
   guardedButton,
@@ -127,7 +127,10 @@ export async function showBoard(root: HTMLElement): Promise<void> {
           class: 'customer',
           text: order.customer?.name ?? order.customer?.email ?? 'No customer',
         }),
-        h('span', { class: 'total', text: formatMoney(order.totals.grand, order.totals.currency) }),
+        h('span', {
+          class: 'total',
+          text: formatMoney(order.totals.grand, order.totals.currency),
+        }),
         h('span', { class: 'id', text: order.id }),
       ),
     );

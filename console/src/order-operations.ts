@@ -3,10 +3,10 @@
  * judgement (`GET /orders/{id}/transitions`, `operations`) disables, with its reason beside it.
  */
 
+import { formatMoney, toMajor, toMinor } from '../../shared/money.js';
 import { HOLD_REASONS } from '../../shared/orders/hold-reasons.js';
 import type { OrderOperations } from '../../shared/orders/operation-options.js';
 import { h, type Problem, reasonOf } from './api.js';
-import { formatMoney, toMajor, toMinor } from './money.js';
 
 export interface OperatedOrder {
   id: string;
@@ -180,12 +180,13 @@ export function shipmentsView(order: OperatedOrder, operations: OrderOperations,
 
 export function returnsView(order: OperatedOrder, operations: OrderOperations, act: Act): HTMLElement {
   const { currency } = order.totals;
+  const money = (minor: number) => formatMoney(minor, currency);
   const quantities = quantityInputs(order, 'return', 'Return', () => 0);
   const reason = h('input', { id: 'return-reason', placeholder: 'misprint' });
   const path = (id: string, step: string) => `/v1/orders/${order.id}/returns/${id}/${step}`;
   const returnRow = (returned: NonNullable<OperatedOrder['returns']>[number]) => {
     const judged = operations.returns.find((candidate) => candidate.id === returned.id);
-    const summary = `${returned.id} ${returned.status}: ${linesInWords(returned.items)}, worth ${formatMoney(returned.value, currency)}${returned.refund ? `, refunded ${formatMoney(returned.refund.amount, currency)}` : ''}`;
+    const summary = `${returned.id} ${returned.status}: ${linesInWords(returned.items)}, worth ${money(returned.value)}${returned.refund ? `, refunded ${money(returned.refund.amount)}` : ''}`;
     if (!judged || returned.status === 'refunded' || returned.status === 'rejected')
       return h('li', { text: summary });
     const restock = h('input', { id: `restock-${returned.id}`, type: 'checkbox' });

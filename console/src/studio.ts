@@ -184,12 +184,25 @@ export async function showStudio(root: HTMLElement): Promise<void> {
     );
   }
 
+  const orderInput = h('textarea', { id: 'sim-order', rows: 8 }, JSON.stringify(SAMPLE_ORDER, null, 2));
+
+  /** The sample order's currency, which the diagram shows amounts in. */
+  function sampleCurrency(): string | undefined {
+    try {
+      const currency = (JSON.parse(orderInput.value) as { currency?: unknown }).currency;
+      return typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function drawDiagram(document: unknown): Promise<void> {
-    const drawn = await call<string>('POST', '/v1/workflow/diagram', document, 'image/svg+xml');
+    const currency = sampleCurrency();
+    const path = `/v1/workflow/diagram${currency ? `?currency=${currency}` : ''}`;
+    const drawn = await call<string>('POST', path, document, 'image/svg+xml');
     if (drawn.ok) diagram.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(drawn.body)))}`;
   }
 
-  const orderInput = h('textarea', { id: 'sim-order', rows: 8 }, JSON.stringify(SAMPLE_ORDER, null, 2));
   const stepsInput = h(
     'textarea',
     { id: 'sim-steps', rows: 5 },

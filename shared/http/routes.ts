@@ -43,6 +43,7 @@ import {
 import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
 import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
 import {
+  DrawDiagramQuery,
   WorkflowDiagramQuery,
   WorkflowDocument,
   WorkflowPublished,
@@ -463,6 +464,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'workflow:read',
     summary: 'Draw a workflow document before publishing it (SVG); an invalid one is a 422 with every error.',
+    query: DrawDiagramQuery,
     body: WorkflowDocument,
     bodyValidation: 'domain',
     success: { status: 200, contentType: 'image/svg+xml' },

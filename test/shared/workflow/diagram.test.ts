@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { arimoModule } from '../../../scripts/write-diagram-font.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
 import { workflowToMermaid, workflowToSvg } from '../../../shared/workflow/diagram.js';
 import { workflowDocumentSchema } from '../../../shared/workflow/schema.js';
@@ -102,5 +104,12 @@ describe('workflowToMermaid', () => {
     expect(text).toContain('review -.->|"after 3 days"| rejected');
     expect(text).toContain('review ==>|"if score fails"| rejected');
     expect(text).toContain('review --> approved');
+  });
+});
+
+describe('the font the diagram embeds', () => {
+  it('is the one generated from the font package (npm run fonts)', () => {
+    const shipped = readFileSync(new URL('../../../shared/workflow/fonts/arimo.ts', import.meta.url), 'utf8');
+    expect(shipped).toBe(arimoModule());
   });
 });
