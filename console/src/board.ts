@@ -9,6 +9,7 @@ import {
   returnsView,
   shipmentsView,
 } from './order-operations.js';
+import { SAMPLE_ORDER } from './sample-order.js';
 
 interface Stage {
   id: string;
@@ -78,7 +79,56 @@ export async function showBoard(root: HTMLElement): Promise<void> {
   );
   const columns = h('div', { class: 'columns' });
   const details = h('section', { class: 'details', 'aria-label': 'Order details', 'aria-live': 'polite' });
-  root.append(h('h2', { text: `Orders — ${workflow.body.name}` }), filters, columns, details);
+  const orderInput = h(
+    'textarea',
+    { id: 'new-order', rows: 8, cols: 60 },
+    JSON.stringify(SAMPLE_ORDER, null, 2),
+  );
+  const creation = h('div', { 'aria-live': 'polite' });
+  const newOrder = h(
+    'details',
+    { class: 'new-order' },
+    h('summary', { text: 'New order' }),
+    h(
+      'form',
+      {
+        'aria-label': 'New order',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void createOrder();
+        },
+      },
+      h('label', { for: 'new-order', text: 'Order (JSON, as POST /v1/orders takes it)' }),
+      orderInput,
+      h('p', {}, h('button', { type: 'submit', text: 'Create order' })),
+      creation,
+    ),
+  );
+  root.append(h('h2', { text: `Orders — ${workflow.body.name}` }), newOrder, filters, columns, details);
+
+  async function createOrder(): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(orderInput.value);
+    } catch (error) {
+      creation.replaceChildren(
+        problemView({
+          status: 400,
+          title: 'Not JSON',
+          detail: `The order is not valid JSON: ${(error as Error).message}`,
+        }),
+      );
+      return;
+    }
+    const created = await call<Order>('POST', '/v1/orders', body);
+    if (!created.ok) {
+      creation.replaceChildren(problemView(created.problem));
+      return;
+    }
+    creation.replaceChildren();
+    await refresh();
+    await showOrder(created.body.id, h('p', { class: 'ok', role: 'status', text: 'Order created.' }));
+  }
 
   const query = (stage: string, cursor?: string) => {
     const params = new URLSearchParams({ stage, limit: String(PAGE) });

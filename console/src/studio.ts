@@ -7,6 +7,7 @@ import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirro
 import { call, h, type Problem, problemView } from './api.js';
 import { offsetOfPointer, pathAtCursor } from './json-positions.js';
 import { lineDiff } from './line-diff.js';
+import { SAMPLE_ORDER } from './sample-order.js';
 
 type Schema = {
   type?: string;
@@ -21,14 +22,6 @@ type Schema = {
   description?: string;
 };
 type Issue = { path: string; message: string };
-
-const SAMPLE_ORDER = {
-  currency: 'GBP',
-  customer: { name: 'Ada Lovelace', email: 'ada@example.com' },
-  items: [{ sku: 'CARD-100', name: 'Business cards', quantity: 500, unitPrice: 12 }],
-  attachments: [{ name: 'proof.pdf', kind: 'proof', url: 'https://files.example.com/proof.pdf' }],
-  shipping: { method: 'carrier', carrier: 'UPS' },
-};
 
 /** The schema nodes a path leads to, through $ref, oneOf and anyOf. */
 function nodesAt(root: Schema, path: (string | number)[]): Schema[] {

@@ -105,11 +105,23 @@ describe('the workflow studio', () => {
 });
 
 describe('the order board', () => {
-  it('moves an order across the board and shows why a refused transition is refused', async () => {
-    const created = await api.call('/v1/orders', { method: 'POST', key: tenant.apiKey, body: sampleOrder });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+  it('creates an order, moves it across the board and shows why a refused transition is refused', async () => {
     const page = await openConsole(tenant.apiKey, 'board');
+    await page.getByText('New order').click();
+    const orderJson = page.getByLabel('Order (JSON, as POST /v1/orders takes it)');
+    await orderJson.fill(JSON.stringify({ ...sampleOrder, currency: 'pounds' }));
+    await page.getByRole('button', { name: 'Create order' }).click();
+    await page.getByRole('alert').filter({ hasText: '/currency' }).waitFor();
+    await orderJson.fill(JSON.stringify(sampleOrder));
+    await page.getByRole('button', { name: 'Create order' }).click();
+    await page.getByText('Order created.').waitFor();
+    const id = (
+      (await page.getByRole('heading', { level: 3, name: /^Order ord_/ }).textContent()) ?? ''
+    ).slice(6);
+    expect((await api.call(`/v1/orders/${id}`, { key: tenant.apiKey })).body.customer).toEqual(
+      sampleOrder.customer,
+    );
+    await page.getByText('New order').click();
     const quote = page.getByRole('region', { name: 'Quote orders' });
     await quote.locator(`[data-order="${id}"]`).click();
     await page.getByRole('button', { name: 'Proof sent' }).click();
