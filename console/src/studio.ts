@@ -81,6 +81,23 @@ export async function showStudio(root: HTMLElement): Promise<void> {
   const errorList = h('ul', { class: 'errors', 'aria-label': 'Validation errors', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', role: 'status' });
   const diagram = h('img', { class: 'diagram', alt: 'The workflow diagram' });
+  // A workflow is wide: the side column shows it whole but small, this shows it at full size.
+  const enlarge = h('button', {
+    type: 'button',
+    class: 'enlarge',
+    'aria-pressed': 'false',
+    text: 'Enlarge diagram',
+  });
+  const setEnlarged = (on: boolean) => {
+    diagram.classList.toggle('enlarged', on);
+    enlarge.setAttribute('aria-pressed', String(on));
+    enlarge.textContent = on ? 'Close diagram' : 'Enlarge diagram';
+  };
+  enlarge.addEventListener('click', () => setEnlarged(!diagram.classList.contains('enlarged')));
+  diagram.addEventListener('click', () => setEnlarged(false));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') setEnlarged(false);
+  });
   const output = h('div', { class: 'output', 'aria-live': 'polite' });
   const publishButton = h('button', { type: 'button', text: 'Publish' });
   const publishReason = h('span', { id: 'publish-reason', class: 'reason' });
@@ -320,6 +337,7 @@ export async function showStudio(root: HTMLElement): Promise<void> {
       h(
         'section',
         { class: 'side', 'aria-label': 'Diagram and simulator' },
+        enlarge,
         diagram,
         h(
           'form',

@@ -83,8 +83,15 @@ describe('the workflow studio', () => {
     ]);
     await page.getByText('Refused steps (1)').waitFor();
     await page.getByText('The order cannot move from "production" to "shipped".').first().waitFor();
-    await page.locator('img.diagram[src^="data:image/svg+xml"]').waitFor();
+    const diagram = page.locator('img.diagram[src^="data:image/svg+xml"]');
+    await diagram.waitFor();
     await page.screenshot({ path: `${screenshots}console-studio.png` });
+    const small = (await diagram.boundingBox())?.width ?? 0;
+    await page.getByRole('button', { name: 'Enlarge diagram' }).click();
+    expect((await diagram.boundingBox())?.width).toBeGreaterThan(2 * small);
+    await page.screenshot({ path: `${screenshots}console-studio-diagram.png` });
+    await page.keyboard.press('Escape');
+    expect((await diagram.boundingBox())?.width).toBe(small);
   }, 120_000);
 
   it('tells a key without workflow:write why it cannot publish', async () => {
