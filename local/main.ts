@@ -1,4 +1,5 @@
-import { startStack } from './stack.js';
+import { prepareDataFolders } from './data-folders.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
 
 /** `npm start`: the local stack in the foreground until Ctrl-C or SIGTERM. */
 async function main(): Promise<void> {
@@ -8,10 +9,21 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`PORT must be a port number, not "${process.env.PORT}".`);
   }
-  const stack = await startStack({
-    port,
+  // Java boots while the rest of the stack loads.
+  const folders = prepareDataFolders({
     inMemory: args.has('--in-memory'),
-    dataDir: process.env.ORDERFLOW_DATA_DIR || undefined,
+    ...(process.env.ORDERFLOW_DATA_DIR ? { dataDir: process.env.ORDERFLOW_DATA_DIR } : {}),
+  });
+  const starting = startDynamoDbLocal({ dataDir: folders.dynamoDir });
+  const loading = import('./stack.js');
+  const [dynamoStart, stackModule] = await Promise.allSettled([starting, loading]);
+  if (stackModule.status === 'rejected') {
+    if (dynamoStart.status === 'fulfilled') await dynamoStart.value.stop();
+    throw stackModule.reason;
+  }
+  const stack = await stackModule.value.startStack({
+    port,
+    dynamo: { ...folders, starting },
     adminKey: process.env.ORDERFLOW_ADMIN_KEY || undefined,
     demoApiKey: process.env.ORDERFLOW_DEMO_API_KEY || undefined,
     log: (line) => console.log(line),

@@ -1,8 +1,8 @@
 import './polyfills.js';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiDeps } from '../functions/api/deps.js';
 import { createApiHandler } from '../functions/api/handler.js';
@@ -27,6 +27,7 @@ import { builtInDefaultWorkflows } from '../shared/workflow/default-workflow.js'
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
 import { BuiltConsoleAssets } from './console-assets.js';
+import { type DataFolders, prepareDataFolders } from './data-folders.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalWorkflowEngine } from './engine.js';
 import { type LocalFilesAndMail, startLocalFilesAndMail } from './files-and-mail.js';
@@ -68,6 +69,11 @@ export interface StackOptions {
   /** The local S3 and SES servers' ports (default: free ones). */
   s3Port?: number;
   sesPort?: number;
+  /**
+   * A DynamoDB Local already starting in these data folders (`npm start` starts Java before it
+   * loads the rest of the stack); its options override `inMemory`, `dataDir` and `dynamoPort`.
+   */
+  dynamo?: DataFolders & { starting: Promise<DynamoDbLocal> };
 }
 
 export interface RunningStack {
@@ -108,15 +114,31 @@ function persistentSecret(dataDir: string | undefined, name: string): string {
  */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? (() => undefined);
-  const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? '.orderflow-data');
-  const dynamoDir = dataDir && join(dataDir, 'dynamodb');
-  if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
+  const { dataDir, dynamoDir } = options.dynamo ?? prepareDataFolders(options);
 
-  let dynamo = await startDynamoDbLocal({
-    dataDir: dynamoDir,
-    ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
-  });
-  const stoppers: (() => Promise<void>)[] = [() => dynamo.stop()];
+  // The servers start side by side: Java's start-up is most of the stack's.
+  const [dynamoStart, filesAndMailStart] = await Promise.allSettled([
+    options.dynamo?.starting ??
+      startDynamoDbLocal({
+        dataDir: dynamoDir,
+        ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+      }),
+    startLocalFilesAndMail({
+      dataDir,
+      ...(options.s3Port ? { s3Port: options.s3Port } : {}),
+      ...(options.sesPort ? { sesPort: options.sesPort } : {}),
+    }),
+  ]);
+  if (dynamoStart.status === 'rejected' || filesAndMailStart.status === 'rejected') {
+    if (filesAndMailStart.status === 'fulfilled') await filesAndMailStart.value.stop();
+    if (dynamoStart.status === 'fulfilled') await dynamoStart.value.stop();
+    throw dynamoStart.status === 'rejected'
+      ? dynamoStart.reason
+      : (filesAndMailStart as PromiseRejectedResult).reason;
+  }
+  let dynamo = dynamoStart.value;
+  const filesAndMail = filesAndMailStart.value;
+  const stoppers: (() => Promise<void>)[] = [() => dynamo.stop(), () => filesAndMail.stop()];
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper();
   };
@@ -134,16 +156,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     await ensureTable(rawClient, TABLE_NAME);
     rawClient.destroy();
 
-    // --- Attachments and email: the local S3 and SES servers, stopped with the stack ---
-    const filesAndMail = await startLocalFilesAndMail({
-      dataDir,
-      ...(options.s3Port ? { s3Port: options.s3Port } : {}),
-      ...(options.sesPort ? { sesPort: options.sesPort } : {}),
-    });
-    stoppers.push(() => filesAndMail.stop());
     log(`local S3 at ${filesAndMail.s3.endpoint} (files in ${filesAndMail.s3.directory})`);
     log(`local SES at ${filesAndMail.ses.endpoint} (sent mail listed there)`);
-    // --- end of attachments and email ---
 
     const documents = createDocumentClient(config);
     const adminKey = options.adminKey ?? secret();

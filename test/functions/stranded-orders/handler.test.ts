@@ -10,6 +10,7 @@ import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store.
 import { DynamoWorkflowStore } from '../../../shared/adapters/dynamodb/workflow-store.js';
 import { keys, orderAttributes } from '../../../shared/table.js';
 import { builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
+import { eventually } from '../../support/eventually.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
 
 const api = useStack();
@@ -44,7 +45,10 @@ function handler() {
 /** The event EventBridge delivers when an order's execution ends badly. */
 async function endedExecution(status: string, error: string | null) {
   const { body } = await api.call('/v1/orders', { method: 'POST', body: sampleOrder });
-  // Stop the local one: on AWS this order's execution is the one that just ended.
+  // Stop the local one once its wait wrote the order: on AWS this order's execution is the one that just ended.
+  await eventually('the execution to wait', async () =>
+    api.stack.engine.isWaiting('demo', body.id) ? true : undefined,
+  );
   await api.stack.engine.stop({ tenantId: 'demo', orderId: body.id, attempt: 0 });
   const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:${body.id}`;
   // On AWS the execution's first wait records its own ARN on the order, as the local one did.
