@@ -9,6 +9,8 @@
  * A benchmark, not a test.
  *
  *   npm run bench -- [--orders 500] [--concurrency 16] [--task-token-length 700] [--json]
+ *   npm run bench -- [--orders 500] --rate N [--json]            (open loop)
+ *   npm run bench -- --find-rate [--seconds 15] [--json]           (highest sustained rate)
  */
 import '../local/polyfills.js';
 import { randomUUID } from 'node:crypto';
@@ -20,23 +22,60 @@ import { Webhook } from 'standardwebhooks';
 import { sampleOrder } from '../local/sample-order.js';
 import { startStack, TABLE_NAME } from '../local/stack.js';
 import { newLocalInvocations } from '../local/webhooks.js';
-import { type CapacityCollector, newCapacityCollector } from '../shared/adapters/dynamodb/client.js';
+import {
+  type CapacityCollector,
+  newCapacityCollector,
+  type RecordedRequest,
+} from '../shared/adapters/dynamodb/client.js';
 import { MEMORY_GB, MODEL_MS, PRICES } from '../shared/pricing.js';
+import { replay, requestsPerOrder } from './replay.js';
 
-const { values } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '16' },
-    json: { type: 'boolean', default: false },
-    // Step Functions' task tokens run to 600–700 characters; the item that holds one is billed by its size.
-    'task-token-length': { type: 'string', default: '700' },
-  },
-});
-const orders = Number(values.orders);
-const concurrency = Number(values.concurrency);
-if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
-  throw new Error('--orders and --concurrency must be positive integers');
+/** Bad input gets one line, not a stack trace. */
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
 }
+
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions() {
+  return parseArgs({
+    options: {
+      orders: { type: 'string', default: '500' },
+      concurrency: { type: 'string', default: '16' },
+      json: { type: 'boolean', default: false },
+      // Step Functions' task tokens run to 600–700 characters; the item that holds one is billed by its size.
+      'task-token-length': { type: 'string', default: '700' },
+      /** Open loop: lifecycles started N per second on a fixed schedule, whether or not earlier ones finished. */
+      rate: { type: 'string' },
+      /** Open loop: the highest rate sustained, then latency at 25, 50 and 75 % of it. */
+      'find-rate': { type: 'boolean', default: false },
+      /** How long each step of --find-rate offers its rate. */
+      seconds: { type: 'string', default: '15' },
+    },
+  });
+}
+try {
+  parsed = parseOptions();
+} catch (error) {
+  usage((error as Error).message);
+}
+const { values } = parsed;
+const positive = (name: string, text: string | undefined, integer = true): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    usage(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"`);
+  }
+  return value;
+};
+const orders = positive('orders', values.orders);
+const concurrency = positive('concurrency', values.concurrency);
+const rate = values.rate === undefined ? undefined : positive('rate', values.rate, false);
+const stepSeconds = positive('seconds', values.seconds, false);
+const taskTokenLength = Number(values['task-token-length']);
+if (!Number.isInteger(taskTokenLength) || taskTokenLength < 0) {
+  usage(`--task-token-length must be a whole number of characters, not "${values['task-token-length']}"`);
+}
+if (rate !== undefined && values['find-rate']) usage('--rate and --find-rate exclude each other');
 
 const AUTHORIZER_CACHE_SECONDS = 60;
 
@@ -80,7 +119,7 @@ const stack = await startStack({
   capacity,
   localOnlyCapacity,
   invocations,
-  taskTokenLength: Number(values['task-token-length']),
+  taskTokenLength,
 });
 
 interface Timed {
@@ -136,27 +175,35 @@ const expect = (what: string, result: Timed, status: number) => {
   return result.body;
 };
 
+/** Each Idempotency-Key sent → the order it was sent for: the replay groups requests by order. */
+const idempotencyKeys = new Map<string, string>();
+
 async function lifecycle(key: string): Promise<string> {
+  const creationKey = randomUUID();
   const created = expect(
     'create',
     await call('POST /v1/orders', '/v1/orders', key, {
       method: 'POST',
       body: sampleOrder,
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': creationKey },
     }),
     201,
   );
   const id = created.id as string;
-  const move = async (body: Record<string, unknown>) =>
-    expect(
+  idempotencyKeys.set(creationKey, id);
+  const move = async (body: Record<string, unknown>) => {
+    const moveKey = randomUUID();
+    idempotencyKeys.set(moveKey, id);
+    return expect(
       `${id} → ${body.to}`,
       await call('POST /v1/orders/{id}/transitions', `/v1/orders/${id}/transitions`, key, {
         method: 'POST',
         body,
-        headers: { 'idempotency-key': randomUUID() },
+        headers: { 'idempotency-key': moveKey },
       }),
       200,
     );
+  };
   await move({ to: 'submitted' });
   await move({ to: 'confirmed', note: 'Priced and approved' });
   // The confirmed stage's actions (reserve stock, raise purchase orders) run after the answer.
@@ -182,6 +229,107 @@ function progress(done: number, failed: number, total: number, started: number):
   const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done + failed}/${total} ${rate.toFixed(1)}/s${failed ? ` failed ${failed}` : ''}`;
   if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
   else err(line);
+}
+
+/** Latency per route of what was recorded, in ms. */
+function latencySummary(): Record<string, { n: number; p50: number; p95: number; p99: number }> {
+  return Object.fromEntries(
+    [...latencies.entries()].map(([endpoint, list]) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return [
+        endpoint,
+        {
+          n: sorted.length,
+          p50: round(percentile(sorted, 50), 1),
+          p95: round(percentile(sorted, 95), 1),
+          p99: round(percentile(sorted, 99), 1),
+        },
+      ];
+    }),
+  );
+}
+
+type Drive = (
+  count: number,
+  openRate?: number,
+) => Promise<{ ids: string[]; failures: string[]; seconds: number }>;
+
+/**
+ * The highest open-loop rate the stack sustains — no failed lifecycle, and the run ends within
+ * 20 % (plus 5 s) of its schedule, so no backlog builds up — found by doubling from 1/s and
+ * three bisections; then latency per route at 25, 50 and 75 % of it.
+ */
+async function findRate(drive: Drive, settle: (ids: string[]) => Promise<void>): Promise<void> {
+  const steps: { rate: number; lifecycles: number; failed: number; seconds: number; sustained: boolean }[] =
+    [];
+  const offer = async (offered: number) => {
+    latencies.clear();
+    const count = Math.max(1, Math.round(offered * stepSeconds));
+    err(`${count} lifecycles at ${round(offered)}/s`);
+    recording = true;
+    const run = await drive(count, offered);
+    recording = false;
+    await settle(run.ids);
+    const sustained = run.failures.length === 0 && run.seconds <= stepSeconds * 1.2 + 5;
+    steps.push({
+      rate: round(offered),
+      lifecycles: count,
+      failed: run.failures.length,
+      seconds: round(run.seconds),
+      sustained,
+    });
+    return { sustained, latencyMs: latencySummary() };
+  };
+  let sustainedRate = 0;
+  let refusedRate: number | undefined;
+  for (let offered = 1; offered <= 1024; offered *= 2) {
+    if ((await offer(offered)).sustained) sustainedRate = offered;
+    else {
+      refusedRate = offered;
+      break;
+    }
+  }
+  if (refusedRate !== undefined && sustainedRate > 0) {
+    let high = refusedRate;
+    for (let bisection = 0; bisection < 3; bisection++) {
+      const middle: number = (sustainedRate + high) / 2;
+      if ((await offer(middle)).sustained) sustainedRate = middle;
+      else high = middle;
+    }
+  }
+  const atFractions: Record<
+    string,
+    { rate: number; sustained: boolean; latencyMs: ReturnType<typeof latencySummary> }
+  > = {};
+  if (sustainedRate > 0) {
+    for (const fraction of [0.25, 0.5, 0.75]) {
+      const offered = sustainedRate * fraction;
+      atFractions[`${fraction * 100}%`] = { rate: round(offered), ...(await offer(offered)) };
+    }
+  }
+  const result = {
+    mode: 'find-rate',
+    stepSeconds,
+    node: process.version,
+    sustainedRate: round(sustainedRate),
+    steps,
+    atFractions,
+  };
+  if (values.json) console.log(JSON.stringify(result));
+  else {
+    console.log(`highest sustained rate  ${result.sustainedRate} lifecycles/s (steps of ${stepSeconds} s)`);
+    for (const step of steps) {
+      console.log(
+        `  ${String(step.rate).padStart(7)}/s  ${step.lifecycles} lifecycles in ${step.seconds} s, ${step.failed} failed${step.sustained ? '' : '  (not sustained)'}`,
+      );
+    }
+    for (const [fraction, at] of Object.entries(atFractions)) {
+      console.log(`at ${fraction} (${at.rate}/s)`);
+      for (const [endpoint, l] of Object.entries(at.latencyMs)) {
+        console.log(`  ${endpoint.padEnd(32)} n=${l.n} p50=${l.p50} p95=${l.p95} p99=${l.p99} ms`);
+      }
+    }
+  }
 }
 
 const snapshot = (c: CapacityCollector) => ({ ...c, calls: { ...c.calls }, units: { ...c.units } });
@@ -226,6 +374,9 @@ async function measureCeiling(): Promise<number> {
   return puts / ((performance.now() - started) / 1000);
 }
 
+// What the lifecycles need (tenant, key, stock, subscription), recorded for the replay.
+const setupRequests: RecordedRequest[] = [];
+capacity.requests = setupRequests;
 try {
   const tenant = expect(
     'tenant',
@@ -257,6 +408,7 @@ try {
     201,
   );
   receiverSecret = webhook.secret;
+  capacity.requests = undefined;
 
   // Warm up handlers, JIT and DynamoDB Local; not measured.
   const warmup = Math.min(20, orders);
@@ -273,212 +425,274 @@ try {
 
   const ceilingBefore = await measureCeiling();
 
-  // ---------------------------------------------------------------- measured run
-  const capacityBefore = snapshot(capacity);
-  const localBefore = snapshot(localOnlyCapacity);
-  const invocationsBefore = { ...invocations };
-  err(`${orders} lifecycles, ${concurrency} clients, Node ${process.version}`);
-  recording = true;
-  const ids: string[] = [];
-  const failures: string[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < orders) {
-        next++;
-        try {
-          ids.push(await lifecycle(key));
-        } catch (error) {
-          failures.push((error as Error).message);
-        }
-        progress(ids.length, failures.length, orders, started);
+  /**
+   * Drives `count` lifecycles: closed loop, `concurrency` clients back to back; open loop, one
+   * started every 1/rate s on a fixed schedule, however many are still under way.
+   */
+  async function drive(count: number, openRate?: number) {
+    const ids: string[] = [];
+    const failures: string[] = [];
+    const started = performance.now();
+    let busySeconds = 0;
+    const one = async () => {
+      const begun = performance.now();
+      try {
+        ids.push(await lifecycle(key));
+      } catch (error) {
+        failures.push((error as Error).message);
       }
-    }),
-  );
-  const driveSeconds = (performance.now() - started) / 1000;
-  recording = false;
-  if (process.stderr.isTTY) process.stderr.write('\n');
-
-  // Every shipped order's webhook, and every execution ended.
-  const settleDeadline = Date.now() + 30_000;
-  while (Date.now() < settleDeadline) {
-    const delivered = ids.every((id) => shippedReceived.has(id));
-    const ended = ids.every((id) => !stack.engine.isRunning(tenant.tenantId, id));
-    if (delivered && ended) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const settledSeconds = (performance.now() - started) / 1000;
-  // Let the stream poller and the delivery queue finish their bookkeeping before counting.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const measured = {
-    readUnits: capacity.readUnits - capacityBefore.readUnits,
-    writeUnits: capacity.writeUnits - capacityBefore.writeUnits,
-    writeRequests: writeRequests(capacity) - writeRequests(capacityBefore),
-    localWriteRequests: writeRequests(localOnlyCapacity) - writeRequests(localBefore),
-    localReadUnits: localOnlyCapacity.readUnits - localBefore.readUnits,
-    localWriteUnits: localOnlyCapacity.writeUnits - localBefore.writeUnits,
-  };
-  const inv = Object.fromEntries(
-    Object.entries(invocations).map(([name, value]) => [
-      name,
-      value - invocationsBefore[name as keyof typeof invocations],
-    ]),
-  ) as unknown as typeof invocations;
-
-  // ---------------------------------------------------------------- checks (not measured)
-  const lost: string[] = [];
-  for (const id of ids) {
-    const received = shippedReceived.get(id) ?? 0;
-    if (received === 0) lost.push(`${id}: order.shipped not received`);
-    const events = (await call('events', `/v1/orders/${id}/events?limit=100`, key)).body.items as {
-      sequence: number;
-      type: string;
-    }[];
-    const sequences = events.map((event) => event.sequence);
-    if (!sequences.every((sequence, i) => sequence === i + 1)) lost.push(`${id}: history gap or duplicate`);
-    if (!events.some((event) => event.type === 'order.shipped')) lost.push(`${id}: no order.shipped event`);
-  }
-  const lostIds = new Set(lost.map((line) => line.split(':')[0]));
-  const transitions = ids.map((id) => stack.engine.stateTransitions.get(id) ?? 0);
-
-  // ---------------------------------------------------------------- ceiling
-  const ceilingAfter = await measureCeiling();
-  const putsPerSecond = Math.max(ceilingBefore, ceilingAfter);
-
-  // ---------------------------------------------------------------- report
-  const perOrder = (value: number) => value / ids.length;
-  const writeRequestsPerOrder = perOrder(measured.writeRequests + measured.localWriteRequests);
-  const ceilingLifecyclesPerSecond = putsPerSecond / writeRequestsPerOrder;
-  const lifecyclesPerSecond = ids.length / driveSeconds;
-  const meanApiMs =
-    [...latencies.values()].flat().reduce((sum, value) => sum + value, 0) / Math.max(1, apiCalls);
-  const lambda = {
-    api: perOrder(apiCalls),
-    authorizer: perOrder(authorizerCallsCached),
-    authorizerWithoutCache: perOrder(authorizerCallsUncached),
-    workflowTasks: perOrder(inv.tasks),
-    events: perOrder(inv.eventBatchesInvoked),
-    webhookDeliveries: perOrder(inv.deliveries),
-  };
-  const lambdaInvocationsPerOrder =
-    lambda.api + lambda.authorizer + lambda.workflowTasks + lambda.events + lambda.webhookDeliveries;
-  const gbSeconds =
-    (lambda.api * MODEL_MS.api * MEMORY_GB.api +
-      lambda.authorizer * MODEL_MS.authorizer * MEMORY_GB.authorizer +
-      lambda.workflowTasks * MODEL_MS.task * MEMORY_GB.task +
-      lambda.events * MODEL_MS.events * MEMORY_GB.events +
-      lambda.webhookDeliveries * MODEL_MS.delivery * MEMORY_GB.delivery) /
-    1000;
-  const measuredLocalMs = {
-    apiMean: round(meanApiMs, 1),
-    taskMean: round(inv.taskMs / Math.max(1, inv.tasks), 1),
-    eventBatchMean: round(inv.eventMs / Math.max(1, inv.eventBatches), 1),
-    deliveryMean: round(inv.deliveryMs / Math.max(1, inv.deliveries), 1),
-  };
-  const stateTransitionsPerOrder =
-    transitions.reduce((sum, t) => sum + t, 0) / Math.max(1, transitions.length);
-  const usd = {
-    apiGateway: lambda.api * PRICES.httpApiPerRequest,
-    lambdaRequests: lambdaInvocationsPerOrder * PRICES.lambdaPerRequest,
-    lambdaCompute: gbSeconds * PRICES.lambdaPerGbSecond,
-    stepFunctions: stateTransitionsPerOrder * PRICES.stepFunctionsPerTransition,
-    dynamoWrites: perOrder(measured.writeUnits) * PRICES.dynamoPerWriteUnit,
-    dynamoReads: perOrder(measured.readUnits) * PRICES.dynamoPerReadUnit,
-    // Each delivery: one SQS send, receive and delete, and one KMS Decrypt of the signing secret.
-    sqs: lambda.webhookDeliveries * 3 * PRICES.sqsPerRequest,
-    kms: lambda.webhookDeliveries * PRICES.kmsPerRequest,
-  };
-  const usdPerOrder = Object.values(usd).reduce((sum, value) => sum + value, 0);
-  const latencyMs = Object.fromEntries(
-    [...latencies.entries()].map(([endpoint, list]) => {
-      const sorted = [...list].sort((a, b) => a - b);
-      return [
-        endpoint,
-        {
-          n: sorted.length,
-          p50: round(percentile(sorted, 50), 1),
-          p95: round(percentile(sorted, 95), 1),
-          p99: round(percentile(sorted, 99), 1),
-        },
-      ];
-    }),
-  );
-  const result = {
-    orders,
-    concurrency,
-    node: process.version,
-    lifecyclesPerSecond: round(lifecyclesPerSecond),
-    ceilingLifecyclesPerSecond: round(ceilingLifecyclesPerSecond),
-    fractionOfCeiling: round(lifecyclesPerSecond / ceilingLifecyclesPerSecond, 3),
-    ceilingPutItemsPerSecond: round(putsPerSecond, 0),
-    ceilingPutItemsPerSecondBeforeAndAfter: [round(ceilingBefore, 0), round(ceilingAfter, 0)],
-    writeRequestsPerOrder: round(writeRequestsPerOrder),
-    driveSeconds: round(driveSeconds),
-    settledSeconds: round(settledSeconds),
-    failedLifecycles: failures.length + lostIds.size,
-    failures: [...failures, ...lost].slice(0, 20),
-    unverifiedDeliveries,
-    duplicateShippedDeliveries: [...shippedReceived.values()].filter((count) => count > 1).length,
-    stateTransitionsPerOrder: round(stateTransitionsPerOrder),
-    maxStateTransitions: Math.max(0, ...transitions),
-    writeUnitsPerOrder: round(perOrder(measured.writeUnits)),
-    readUnitsPerOrder: round(perOrder(measured.readUnits)),
-    localOnlyPerOrder: {
-      writeRequests: round(perOrder(measured.localWriteRequests)),
-      writeUnits: round(perOrder(measured.localWriteUnits)),
-      readUnits: round(perOrder(measured.localReadUnits)),
-    },
-    lambdaInvocationsPerOrder: round(lambdaInvocationsPerOrder),
-    lambdaInvocations: Object.fromEntries(Object.entries(lambda).map(([k, v]) => [k, round(v)])),
-    lambdaGbSecondsPerOrder: round(gbSeconds, 4),
-    lambdaModelMs: MODEL_MS,
-    measuredLocalMs,
-    dynamoCalls: Object.fromEntries(
-      Object.entries(capacity.calls).map(([name, count]) => [
-        name,
-        round(perOrder(count - (capacityBefore.calls[name] ?? 0))),
-      ]),
-    ),
-    dynamoUnits: Object.fromEntries(
-      Object.entries(capacity.units).map(([name, units]) => [
-        name,
-        round(perOrder(units - (capacityBefore.units[name] ?? 0))),
-      ]),
-    ),
-    usdPer1000Orders: round(usdPerOrder * 1000, 4),
-    usdPer1000OrdersBreakdown: Object.fromEntries(
-      Object.entries(usd).map(([k, v]) => [k, round(v * 1000, 4)]),
-    ),
-    prices: PRICES,
-    latencyMs,
-  };
-
-  if (!values.json) {
-    console.log(
-      `lifecycles/s            ${result.lifecyclesPerSecond} (ceiling ${result.ceilingLifecyclesPerSecond}: ${round(result.fractionOfCeiling * 100, 1)} %)`,
-    );
-    console.log(
-      `ceiling                 ${result.ceilingPutItemsPerSecond} PutItem/s ÷ ${result.writeRequestsPerOrder} writes per lifecycle`,
-    );
-    console.log(`failed lifecycles       ${result.failedLifecycles}`);
-    console.log(
-      `state transitions       ${result.stateTransitionsPerOrder} per order (max ${result.maxStateTransitions})`,
-    );
-    console.log(
-      `DynamoDB                ${result.writeUnitsPerOrder} WCU + ${result.readUnitsPerOrder} RCU per order`,
-    );
-    console.log(
-      `Lambda invocations      ${result.lambdaInvocationsPerOrder} per order ${JSON.stringify(result.lambdaInvocations)}`,
-    );
-    console.log(
-      `USD per 1,000 orders    ${result.usdPer1000Orders} ${JSON.stringify(result.usdPer1000OrdersBreakdown)}`,
-    );
-    for (const [endpoint, l] of Object.entries(latencyMs)) {
-      console.log(`${endpoint.padEnd(32)} n=${l.n} p50=${l.p50} p95=${l.p95} p99=${l.p99} ms`);
+      busySeconds += (performance.now() - begun) / 1000;
+      progress(ids.length, failures.length, count, started);
+    };
+    if (openRate === undefined) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            next++;
+            await one();
+          }
+        }),
+      );
+    } else {
+      const underWay: Promise<void>[] = [];
+      for (let index = 0; index < count; index++) {
+        const wait = started + (index * 1000) / openRate - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        underWay.push(one());
+      }
+      await Promise.all(underWay);
     }
-  } else {
-    console.log(JSON.stringify(result));
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const seconds = (performance.now() - started) / 1000;
+    // Lifecycles under way on average (Little's law); the closed loop's is its client count.
+    return { ids, failures, started, seconds, meanConcurrency: busySeconds / seconds };
+  }
+
+  /** Until every shipped order's webhook arrived and every execution ended (30 s at most). */
+  async function settle(ids: string[]): Promise<void> {
+    const settleDeadline = Date.now() + 30_000;
+    while (Date.now() < settleDeadline) {
+      const delivered = ids.every((id) => shippedReceived.has(id));
+      const ended = ids.every((id) => !stack.engine.isRunning(tenant.tenantId, id));
+      if (delivered && ended) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  if (values['find-rate']) await findRate(drive, settle);
+  else {
+    // ---------------------------------------------------------------- measured run
+    const capacityBefore = snapshot(capacity);
+    const localBefore = snapshot(localOnlyCapacity);
+    const invocationsBefore = { ...invocations };
+    err(
+      rate === undefined
+        ? `${orders} lifecycles, ${concurrency} clients, Node ${process.version}`
+        : `${orders} lifecycles at ${rate}/s (open loop), Node ${process.version}`,
+    );
+    const recorded: RecordedRequest[] = [];
+    capacity.requests = recorded;
+    localOnlyCapacity.requests = recorded;
+    recording = true;
+    const run = await drive(orders, rate);
+    const { ids, failures, started } = run;
+    const driveSeconds = run.seconds;
+    recording = false;
+
+    await settle(ids);
+    const settledSeconds = (performance.now() - started) / 1000;
+    // Let the stream poller and the delivery queue finish their bookkeeping before counting.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    capacity.requests = undefined;
+    localOnlyCapacity.requests = undefined;
+    const measured = {
+      readUnits: capacity.readUnits - capacityBefore.readUnits,
+      writeUnits: capacity.writeUnits - capacityBefore.writeUnits,
+      writeRequests: writeRequests(capacity) - writeRequests(capacityBefore),
+      localWriteRequests: writeRequests(localOnlyCapacity) - writeRequests(localBefore),
+      localReadUnits: localOnlyCapacity.readUnits - localBefore.readUnits,
+      localWriteUnits: localOnlyCapacity.writeUnits - localBefore.writeUnits,
+    };
+    const inv = Object.fromEntries(
+      Object.entries(invocations).map(([name, value]) => [
+        name,
+        value - invocationsBefore[name as keyof typeof invocations],
+      ]),
+    ) as unknown as typeof invocations;
+
+    // ---------------------------------------------------------------- checks (not measured)
+    const lost: string[] = [];
+    for (const id of ids) {
+      const received = shippedReceived.get(id) ?? 0;
+      if (received === 0) lost.push(`${id}: order.shipped not received`);
+      const events = (await call('events', `/v1/orders/${id}/events?limit=100`, key)).body.items as {
+        sequence: number;
+        type: string;
+      }[];
+      const sequences = events.map((event) => event.sequence);
+      if (!sequences.every((sequence, i) => sequence === i + 1)) lost.push(`${id}: history gap or duplicate`);
+      if (!events.some((event) => event.type === 'order.shipped')) lost.push(`${id}: no order.shipped event`);
+    }
+    const lostIds = new Set(lost.map((line) => line.split(':')[0]));
+    const transitions = ids.map((id) => stack.engine.stateTransitions.get(id) ?? 0);
+
+    // ---------------------------------------------------------------- ceilings
+    const ceilingAfter = await measureCeiling();
+    const putsPerSecond = Math.max(ceilingBefore, ceilingAfter);
+    // The measured run's own requests, replayed raw at its concurrency after a warm-up replay.
+    const groups = requestsPerOrder(recorded, idempotencyKeys);
+    const replayConcurrency = rate === undefined ? concurrency : Math.max(1, Math.round(run.meanConcurrency));
+    await replay({
+      endpoint: stack.dynamo.endpoint,
+      tableName: `${TABLE_NAME}-replay-warm-up`,
+      setup: setupRequests,
+      lifecycles: groups.slice(0, Math.min(groups.length, 20)),
+      concurrency: replayConcurrency,
+    });
+    const replayed = await replay({
+      endpoint: stack.dynamo.endpoint,
+      tableName: `${TABLE_NAME}-replay`,
+      setup: setupRequests,
+      lifecycles: groups,
+      concurrency: replayConcurrency,
+    });
+
+    // ---------------------------------------------------------------- report
+    const perOrder = (value: number) => value / ids.length;
+    const writeRequestsPerOrder = perOrder(measured.writeRequests + measured.localWriteRequests);
+    const ceilingLifecyclesPerSecond = putsPerSecond / writeRequestsPerOrder;
+    const lifecyclesPerSecond = ids.length / driveSeconds;
+    const meanApiMs =
+      [...latencies.values()].flat().reduce((sum, value) => sum + value, 0) / Math.max(1, apiCalls);
+    const lambda = {
+      api: perOrder(apiCalls),
+      authorizer: perOrder(authorizerCallsCached),
+      authorizerWithoutCache: perOrder(authorizerCallsUncached),
+      workflowTasks: perOrder(inv.tasks),
+      events: perOrder(inv.eventBatchesInvoked),
+      webhookDeliveries: perOrder(inv.deliveries),
+    };
+    const lambdaInvocationsPerOrder =
+      lambda.api + lambda.authorizer + lambda.workflowTasks + lambda.events + lambda.webhookDeliveries;
+    const gbSeconds =
+      (lambda.api * MODEL_MS.api * MEMORY_GB.api +
+        lambda.authorizer * MODEL_MS.authorizer * MEMORY_GB.authorizer +
+        lambda.workflowTasks * MODEL_MS.task * MEMORY_GB.task +
+        lambda.events * MODEL_MS.events * MEMORY_GB.events +
+        lambda.webhookDeliveries * MODEL_MS.delivery * MEMORY_GB.delivery) /
+      1000;
+    const measuredLocalMs = {
+      apiMean: round(meanApiMs, 1),
+      taskMean: round(inv.taskMs / Math.max(1, inv.tasks), 1),
+      eventBatchMean: round(inv.eventMs / Math.max(1, inv.eventBatches), 1),
+      deliveryMean: round(inv.deliveryMs / Math.max(1, inv.deliveries), 1),
+    };
+    const stateTransitionsPerOrder =
+      transitions.reduce((sum, t) => sum + t, 0) / Math.max(1, transitions.length);
+    const usd = {
+      apiGateway: lambda.api * PRICES.httpApiPerRequest,
+      lambdaRequests: lambdaInvocationsPerOrder * PRICES.lambdaPerRequest,
+      lambdaCompute: gbSeconds * PRICES.lambdaPerGbSecond,
+      stepFunctions: stateTransitionsPerOrder * PRICES.stepFunctionsPerTransition,
+      dynamoWrites: perOrder(measured.writeUnits) * PRICES.dynamoPerWriteUnit,
+      dynamoReads: perOrder(measured.readUnits) * PRICES.dynamoPerReadUnit,
+      // Each delivery: one SQS send, receive and delete, and one KMS Decrypt of the signing secret.
+      sqs: lambda.webhookDeliveries * 3 * PRICES.sqsPerRequest,
+      kms: lambda.webhookDeliveries * PRICES.kmsPerRequest,
+    };
+    const usdPerOrder = Object.values(usd).reduce((sum, value) => sum + value, 0);
+    const latencyMs = latencySummary();
+    const result = {
+      orders,
+      concurrency,
+      node: process.version,
+      lifecyclesPerSecond: round(lifecyclesPerSecond),
+      ceilingLifecyclesPerSecond: round(ceilingLifecyclesPerSecond),
+      fractionOfCeiling: round(lifecyclesPerSecond / ceilingLifecyclesPerSecond, 3),
+      ...(rate === undefined ? {} : { openLoopRate: rate }),
+      replayLifecyclesPerSecond: round(replayed.lifecyclesPerSecond),
+      fractionOfReplayCeiling: round(lifecyclesPerSecond / replayed.lifecyclesPerSecond, 3),
+      replay: {
+        lifecycles: replayed.lifecycles,
+        requests: replayed.requests,
+        requestsPerLifecycle: round(replayed.requests / Math.max(1, replayed.lifecycles)),
+        concurrency: replayConcurrency,
+        seconds: round(replayed.seconds),
+        refused: replayed.errors,
+      },
+      ceilingPutItemsPerSecond: round(putsPerSecond, 0),
+      ceilingPutItemsPerSecondBeforeAndAfter: [round(ceilingBefore, 0), round(ceilingAfter, 0)],
+      writeRequestsPerOrder: round(writeRequestsPerOrder),
+      driveSeconds: round(driveSeconds),
+      settledSeconds: round(settledSeconds),
+      failedLifecycles: failures.length + lostIds.size,
+      failures: [...failures, ...lost].slice(0, 20),
+      unverifiedDeliveries,
+      duplicateShippedDeliveries: [...shippedReceived.values()].filter((count) => count > 1).length,
+      stateTransitionsPerOrder: round(stateTransitionsPerOrder),
+      maxStateTransitions: Math.max(0, ...transitions),
+      writeUnitsPerOrder: round(perOrder(measured.writeUnits)),
+      readUnitsPerOrder: round(perOrder(measured.readUnits)),
+      localOnlyPerOrder: {
+        writeRequests: round(perOrder(measured.localWriteRequests)),
+        writeUnits: round(perOrder(measured.localWriteUnits)),
+        readUnits: round(perOrder(measured.localReadUnits)),
+      },
+      lambdaInvocationsPerOrder: round(lambdaInvocationsPerOrder),
+      lambdaInvocations: Object.fromEntries(Object.entries(lambda).map(([k, v]) => [k, round(v)])),
+      lambdaGbSecondsPerOrder: round(gbSeconds, 4),
+      lambdaModelMs: MODEL_MS,
+      measuredLocalMs,
+      dynamoCalls: Object.fromEntries(
+        Object.entries(capacity.calls).map(([name, count]) => [
+          name,
+          round(perOrder(count - (capacityBefore.calls[name] ?? 0))),
+        ]),
+      ),
+      dynamoUnits: Object.fromEntries(
+        Object.entries(capacity.units).map(([name, units]) => [
+          name,
+          round(perOrder(units - (capacityBefore.units[name] ?? 0))),
+        ]),
+      ),
+      usdPer1000Orders: round(usdPerOrder * 1000, 4),
+      usdPer1000OrdersBreakdown: Object.fromEntries(
+        Object.entries(usd).map(([k, v]) => [k, round(v * 1000, 4)]),
+      ),
+      prices: PRICES,
+      latencyMs,
+    };
+
+    if (!values.json) {
+      console.log(
+        `lifecycles/s            ${result.lifecyclesPerSecond} (ceiling ${result.ceilingLifecyclesPerSecond}: ${round(result.fractionOfCeiling * 100, 1)} %)`,
+      );
+      console.log(
+        `replay ceiling          ${result.replayLifecyclesPerSecond} lifecycles/s (${round(result.fractionOfReplayCeiling * 100, 1)} % of it reached): ${result.replay.requestsPerLifecycle} requests per lifecycle, ${JSON.stringify(result.replay.refused)} refused`,
+      );
+      console.log(
+        `ceiling                 ${result.ceilingPutItemsPerSecond} PutItem/s ÷ ${result.writeRequestsPerOrder} writes per lifecycle`,
+      );
+      console.log(`failed lifecycles       ${result.failedLifecycles}`);
+      console.log(
+        `state transitions       ${result.stateTransitionsPerOrder} per order (max ${result.maxStateTransitions})`,
+      );
+      console.log(
+        `DynamoDB                ${result.writeUnitsPerOrder} WCU + ${result.readUnitsPerOrder} RCU per order`,
+      );
+      console.log(
+        `Lambda invocations      ${result.lambdaInvocationsPerOrder} per order ${JSON.stringify(result.lambdaInvocations)}`,
+      );
+      console.log(
+        `USD per 1,000 orders    ${result.usdPer1000Orders} ${JSON.stringify(result.usdPer1000OrdersBreakdown)}`,
+      );
+      for (const [endpoint, l] of Object.entries(latencyMs)) {
+        console.log(`${endpoint.padEnd(32)} n=${l.n} p50=${l.p50} p95=${l.p95} p99=${l.p99} ms`);
+      }
+    } else {
+      console.log(JSON.stringify(result));
+    }
   }
 } finally {
   await stack.stop();

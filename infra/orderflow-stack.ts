@@ -203,11 +203,13 @@ export class OrderflowStack extends Stack {
 
     this.strandedOrdersFunction = new OrderflowFunction(this, 'StrandedOrdersFunction', {
       folder: 'stranded-orders',
-      description: 'Orderflow stranded orders: resumes orders whose execution failed or timed out',
+      description:
+        'Orderflow stranded orders: resumes orders whose execution failed, timed out or never started',
       timeout: Duration.seconds(30),
       environment: { TABLE_NAME: tableName },
     });
     this.data.grantOrderUpdates(this.strandedOrdersFunction.function);
+    this.data.grantOwedStartsQuery(this.strandedOrdersFunction.function);
     this.strandedOrdersFailures = failureQueue(
       this,
       'StrandedOrdersFailures',

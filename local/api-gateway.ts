@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -9,8 +15,9 @@ import type {
 } from 'aws-lambda';
 import { MAX_BODY_BYTES, problemResponse } from '../functions/api/edge.js';
 import type { AuthorizerContext } from '../functions/authorizer/handler.js';
-import { type RouteDefinition, routeKey, routes } from '../shared/http/routes.js';
-import { ProblemError, problems } from '../shared/problem.js';
+import { DEFAULT_ROUTE_KEY, routesAt } from '../shared/http/route-matching.js';
+import { routeKey } from '../shared/http/routes.js';
+import { ProblemError, problems, statusTitle } from '../shared/problem.js';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -19,15 +26,6 @@ type Handler = (
 type Authorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
-
-const matchers = (routes as readonly RouteDefinition[]).map((route) => {
-  const names: string[] = [];
-  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, regex: new RegExp(`^${pattern}$`), names };
-});
 
 function decodePathSegment(segment = ''): string {
   try {
@@ -40,20 +38,17 @@ function decodePathSegment(segment = ''): string {
   }
 }
 
-/** Finds the route as API Gateway would: by path template, then by method. */
+/**
+ * Finds the route as API Gateway would: by path template, then by method. None matches: the
+ * request goes to the `$default` route, which answers 404 or 405 (the api function's routing).
+ */
 export function matchRoute(method: string, path: string) {
-  let pathMatched = false;
-  for (const { route, regex, names } of matchers) {
-    const match = regex.exec(path);
-    if (!match) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
-    const pathParameters = Object.fromEntries(
-      names.map((name, i) => [name, decodePathSegment(match[i + 1])]),
-    );
-    return { route, pathParameters };
-  }
-  return { pathMatched };
+  const match = routesAt(path).find(({ route }) => route.method === method);
+  if (!match) return undefined;
+  const pathParameters = Object.fromEntries(
+    Object.entries(match.rawParameters).map(([name, value]) => [name, decodePathSegment(value)]),
+  );
+  return { route: match.route, pathParameters };
 }
 
 export function lambdaContext(functionName: string, requestId: string): Context {
@@ -90,7 +85,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  response.writeHead(result.statusCode ?? 200, headers);
+  const status = result.statusCode ?? 200;
+  // The status text in the problems' own wording, so it and the `title` agree.
+  response.writeHead(status, statusTitle(status) ?? STATUS_CODES[status] ?? '', headers);
   response.end(result.body ?? '');
 }
 
@@ -168,23 +165,21 @@ export function createLocalApiGateway(handler: Handler, authorizer: Authorizer):
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = (request.method ?? 'GET').toUpperCase();
       const match = matchRoute(method, url.pathname);
-      if (!('route' in match) || !match.route) {
-        request.resume();
-        const problem = match.pathMatched
-          ? new ProblemError(405, 'method-not-allowed', `${method} is not supported on ${url.pathname}.`)
-          : problems.notFound(`The resource ${url.pathname}`);
-        send(response, problemResponse(problem.toProblem()));
-        return;
-      }
       const body = await readBody(request);
-      const built = toEvent(request, url, body, routeKey(match.route), match.pathParameters);
-      const event = match.route.auth === 'tenant' ? await authorize(built, authorizer) : built;
+      const built = toEvent(
+        request,
+        url,
+        body,
+        match ? routeKey(match.route) : DEFAULT_ROUTE_KEY,
+        match?.pathParameters ?? {},
+      );
+      const event = match?.route.auth === 'tenant' ? await authorize(built, authorizer) : built;
       const result = await handler(event, lambdaContext('orderflow-api', event.requestContext.requestId));
       send(response, result);
     } catch (error) {
       if (error instanceof ProblemError) {
         response.setHeader('connection', 'close');
-        send(response, problemResponse(error.toProblem()));
+        send(response, problemResponse(error.toProblem(), error.headers));
         request.resume();
         return;
       }

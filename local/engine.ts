@@ -9,6 +9,7 @@ import {
   type ExecutionRef,
   type ExecutionStart,
   executionName,
+  type SignalOutcome,
   type WorkflowEngine,
 } from '../shared/orders/workflow-engine.js';
 import type { AslDefinition } from '../shared/workflow/compile.js';
@@ -90,10 +91,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return {};
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
     const key = `${execution.tenantId}/${execution.orderId}`;
+    const name = executionName(execution.orderId, execution.attempt);
+    const executionArn = `local:${name}`;
     const current = this.running.get(key);
-    if (current && current.attempt >= execution.attempt) return;
+    if (current && current.attempt >= execution.attempt) return { executionArn };
     if (current) {
       current.abort();
       await current.done;
@@ -103,13 +106,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       execution.workflowVersion,
       execution.workflowRevision,
     );
-    const name = executionName(execution.orderId, execution.attempt);
     const machine = this.machineFor(definition);
     const tokenLength = this.options.taskTokenLength ?? 0;
     const run = machine.run(execution.state as never, {
       overrides: { taskResourceLocalHandlers: this.handlersFor(definition) as never },
       context: {
-        Execution: { Id: `local:${name}`, Name: name },
+        Execution: { Id: executionArn, Name: name },
         // A fresh token each time a state reads it, as Step Functions gives each task its own.
         Task: {
           get Token() {
@@ -139,16 +141,20 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     // The execution ends for its observers only once its event log is counted as well.
     const ended = Promise.all([done, counting.catch(() => undefined)]).then(() => {
       if (this.running.get(key)?.name === name) this.running.delete(key);
+      // The ended execution's waits are over: their tokens are dead, as on Step Functions.
+      for (const token of this.parked.keys()) if (token.startsWith(`${name}:`)) this.parked.delete(token);
     });
     this.running.set(key, { name, attempt: execution.attempt, abort: run.abort, done: ended });
+    return { executionArn };
   }
 
-  async signal(token: string, output: ExecutionState): Promise<void> {
+  async signal(token: string, output: ExecutionState): Promise<SignalOutcome> {
     const parked = this.parked.get(token);
-    // Outdated tokens (a finished wait, a previous process) are ignored, as Step Functions' are.
-    if (!parked) return;
+    // Outdated tokens (a finished wait, an ended execution, a previous process), as Step Functions answers them.
+    if (!parked) return 'expired';
     this.parked.delete(token);
     parked.resume(output);
+    return 'delivered';
   }
 
   /** True while the order has an execution in this process. */

@@ -1,4 +1,5 @@
 import type { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store.js';
+import { startOwedExecution } from '../shared/orders/owed-start.js';
 import { executionState, stageOf } from '../shared/orders/transitions.js';
 import type { WorkflowEngine } from '../shared/orders/workflow-engine.js';
 import { workflowRefOf } from '../shared/orders/workflow-source.js';
@@ -7,7 +8,8 @@ import type { WorkflowService } from '../shared/workflow/service.js';
 /**
  * Gives every order that is not in a final stage an execution again after a start: the
  * compiled machine finds its current stage (through Reload and Route), and actions already
- * done for the stage entry are skipped. Signals owed to executions of the previous process
+ * done for the stage entry are skipped; starts owed when the previous process stopped are made
+ * with them. Signals owed to executions of the previous process
  * are void (their tokens are unknown now): the new execution starts from the stored stage.
  */
 export async function resumeOrders(
@@ -21,7 +23,7 @@ export async function resumeOrders(
     const { version, revision } = workflowRefOf(order);
     const pinned = await workflows.version(tenantId, version, revision);
     if (stageOf(pinned.workflow, order.stage).final) continue;
-    await engine.start({
+    await startOwedExecution(orders, engine, {
       tenantId,
       orderId: order.id,
       workflowVersion: order.workflow.version,

@@ -22,7 +22,12 @@ import { WorkerSvgRenderer } from '../shared/adapters/node/worker-svg-renderer.j
 import { hashApiKey, newApiKey } from '../shared/auth/api-keys.js';
 import { OWNER_ROLE } from '../shared/auth/role.js';
 import { OWNER_SCOPES } from '../shared/auth/scopes.js';
-import { RESUMABLE_FAILURES, resumeIfStranded } from '../shared/orders/stranded.js';
+import {
+  OWED_START_GRACE_MS,
+  RESUMABLE_FAILURES,
+  resumeIfStranded,
+  sweepOwedStarts,
+} from '../shared/orders/stranded.js';
 import { builtInDefaultWorkflows } from '../shared/workflow/default-workflow.js';
 import type { WorkflowService } from '../shared/workflow/service.js';
 import { createLocalApiGateway } from './api-gateway.js';
@@ -64,6 +69,8 @@ export interface StackOptions {
   taskTokenLength?: number;
   /** How long after an execution failed for a passing reason its order is resumed (default 5 s). */
   strandedResumeDelayMs?: number;
+  /** How often owed starts older than the grace (60 s) are made, as the scheduled sweep does on AWS (default 60 s). */
+  owedStartSweepMs?: number;
   /** DynamoDB Local's port (default: a free one); fixed, so `restartDatabase()` comes back where the clients look. */
   dynamoPort?: number;
   /** The local S3 and SES servers' ports (default: free ones). */
@@ -187,20 +194,29 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       }
     };
     let workflows: WorkflowService | undefined;
+    const strandedDeps = () => ({
+      store: new DynamoOrderStore(documents, TABLE_NAME),
+      workflows: new DynamoWorkflowStore(documents, TABLE_NAME, builtInDefaultWorkflows),
+      engine,
+    });
     // As the stranded-orders function does on AWS when an execution fails: resume the order a
     // little later (its store may be back by then), unless it moved on or has a live execution.
     const strandedResumes = resumeLater(options.strandedResumeDelayMs ?? 5000, ({ tenantId, orderId }) =>
-      resumeIfStranded(
-        {
-          store: new DynamoOrderStore(documents, TABLE_NAME),
-          workflows: new DynamoWorkflowStore(documents, TABLE_NAME, builtInDefaultWorkflows),
-          engine,
-        },
-        tenantId,
-        orderId,
-      ).then((outcome) => log(`order ${orderId}: ${outcome}`)),
+      resumeIfStranded(strandedDeps(), tenantId, orderId).then((outcome) =>
+        log(`order ${orderId}: ${outcome}`),
+      ),
     );
     stoppers.push(async () => strandedResumes.cancel());
+    // As the scheduled sweep does on AWS: make the starts a failed or interrupted start left owed.
+    const owedStartSweep = setInterval(() => {
+      sweepOwedStarts(strandedDeps(), new Date(), OWED_START_GRACE_MS)
+        .then(({ started, failed }) => {
+          if (started || failed) log(`owed starts: ${started} made, ${failed} failed`);
+        })
+        .catch(() => undefined);
+    }, options.owedStartSweepMs ?? 60_000);
+    owedStartSweep.unref();
+    stoppers.push(async () => clearInterval(owedStartSweep));
     const engine = new LocalWorkflowEngine({
       dynamo: engineClient,
       runTask,

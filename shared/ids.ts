@@ -41,3 +41,16 @@ export type IdPrefix =
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${encodeTime(now)}${encodeRandom(16)}`;
 }
+
+/** The smallest id `newId(prefix, at)` can make: every id made at or after `at` sorts at or after it. */
+export function firstIdAt(prefix: IdPrefix, at: number): string {
+  return `${prefix}_${encodeTime(at)}`;
+}
+
+/** When `newId` made this id (its first 10 characters after the prefix, in milliseconds). */
+export function idTime(id: string): number {
+  const body = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  let ms = 0;
+  for (const char of body) ms = ms * 32 + CROCKFORD.indexOf(char);
+  return ms;
+}

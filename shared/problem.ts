@@ -32,6 +32,17 @@ const TITLES: Record<number, string> = {
 };
 
 /**
+ * The reason phrase of a status (RFC 9110's wording): the problem `title` and, where the
+ * server writes one, the HTTP status text, so the two always agree.
+ */
+export function statusTitle(status: number): string | undefined {
+  return TITLES[status];
+}
+
+/** How the client authenticates, announced with every 401 (RFC 9110 §11.6.1). */
+export const WWW_AUTHENTICATE = 'Bearer realm="orderflow"';
+
+/**
  * A failure the client can act on. Domain code throws it; the HTTP edge turns it into
  * `application/problem+json` without leaking anything else about the failure.
  */
@@ -42,12 +53,19 @@ export class ProblemError extends Error {
   readonly extensions: Record<string, unknown>;
   /** The same request may succeed when simply sent again (a race lost), so it is not remembered as its answer. */
   readonly transient: boolean;
+  /** Response headers the status calls for (`Allow` on a 405, `WWW-Authenticate` on a 401). */
+  readonly headers: Record<string, string>;
 
   constructor(
     status: number,
     slug: string,
     detail: string,
-    options: { errors?: ProblemDetail[]; extensions?: Record<string, unknown>; transient?: boolean } = {},
+    options: {
+      errors?: ProblemDetail[];
+      extensions?: Record<string, unknown>;
+      transient?: boolean;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(detail);
     this.name = 'ProblemError';
@@ -56,12 +74,13 @@ export class ProblemError extends Error {
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
     this.transient = options.transient ?? status >= 500;
+    this.headers = options.headers ?? {};
   }
 
   toProblem(): Problem {
     return {
       type: `https://orderflow.dev/problems/${this.slug}`,
-      title: TITLES[this.status] ?? 'Error',
+      title: statusTitle(this.status) ?? 'Error',
       status: this.status,
       detail: this.message,
       ...(this.errors ? { errors: this.errors } : {}),
@@ -75,7 +94,14 @@ export const problems = {
     new ProblemError(400, 'validation', detail, { errors }),
   notFound: (what: string) => new ProblemError(404, 'not-found', `${what} was not found.`),
   unauthorized: () =>
-    new ProblemError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
+    new ProblemError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.', {
+      headers: { 'www-authenticate': WWW_AUTHENTICATE },
+    }),
+  /** The path exists, but not with this method: `Allow` lists the methods it has. */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    new ProblemError(405, 'method-not-allowed', `${method} is not supported on ${path}.`, {
+      headers: { allow: allowed.join(', ') },
+    }),
   forbidden: (detail: string) => new ProblemError(403, 'forbidden', detail),
   missingScope: (requiredScope: string) =>
     new ProblemError(403, 'missing-scope', `This key lacks the "${requiredScope}" scope this call needs.`, {

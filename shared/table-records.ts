@@ -40,6 +40,14 @@ export function orderItem(tenantId: string, order: Order, lastSequence: number, 
   };
 }
 
+/** The attributes that put an order into the owed-starts index, since `since`. */
+export function owedStartAttributes(orderId: string, since: string) {
+  return {
+    [a.startOwedShard]: keys.owedStarts(keys.owedStartShardOf(orderId)),
+    [a.startOwedSince]: since,
+  };
+}
+
 /** An order item as stored (read from the table or from its stream) as the record it holds. */
 export function orderRecordOf(item: Record<string, unknown>): OrderRecord {
   const order = item[a.order] as Order;
@@ -52,6 +60,7 @@ export function orderRecordOf(item: Record<string, unknown>): OrderRecord {
     actionResults: (item[a.actionResults] as OrderRecord['actionResults'] | undefined) ?? {},
     attempt: (item[a.attempt] as number | undefined) ?? 0,
     ...(item[a.executionArn] ? { executionArn: item[a.executionArn] as string } : {}),
+    ...(item[a.startOwedSince] ? { startOwedSince: item[a.startOwedSince] as string } : {}),
     halted: item[a.halted] === true,
     stageEnteredAt: (item[a.stageEnteredAt] as string | undefined) ?? order.createdAt,
   };

@@ -22,6 +22,12 @@ export const tableDefinition = {
     { indexName: 'byStage', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /** Orders of a tenant for one customer email, by creation time. */
     { indexName: 'byCustomer', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    /**
+     * Orders whose next execution is owed but not known to have started, by since when, across
+     * tenants. Sparse: an order is in it only between the write that owes the start and the
+     * write that records the started execution's ARN, so the sweep reads a handful of keys.
+     */
+    { indexName: 'owedStarts', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
 } as const;
 
@@ -76,8 +82,18 @@ export const orderAttributes = {
   /** Written by the manual-transition wait. */
   taskToken: 'taskToken',
   taskTokenStage: 'taskTokenStage',
-  /** The waiting execution's ARN (`$$.Execution.Id`), which StopExecution and DescribeExecution take. */
+  /**
+   * The ARN StartExecution answered for the order's latest started execution (recorded after
+   * the start), which StopExecution and DescribeExecution take.
+   */
   executionArn: 'executionArn',
+  /**
+   * Set by the write that owes the order a new execution (its creation, a retry, a migration,
+   * a resume), removed by the write that records the started execution: the `owedStarts`
+   * index's keys. The shard spreads the index's writes; the sort key is since when it is owed.
+   */
+  startOwedShard: 'gsi4pk',
+  startOwedSince: 'gsi4sk',
   /**
    * The signal a change owes the waiting execution, stored with the change (its `token`). The
    * next wait's own write removes it: by then the signal it held has been delivered.
@@ -88,6 +104,8 @@ export const orderAttributes = {
 const TENANT_PREFIX = 'T#';
 const ORDER_INFIX = '#O#';
 const ORDER_SORT_KEY = 'ORDER';
+/** Partitions of the owed-starts index: each takes its share of the starts' index writes. */
+export const OWED_START_SHARDS = 4;
 
 /**
  * Key layout. Every tenant-owned key starts with `T#<tenantId>#` so that a key built
@@ -106,6 +124,19 @@ export const keys = {
   ordersOfTenant: (tenantId: string) => `T#${tenantId}#ORDERS`,
   ordersInStage: (tenantId: string, stage: string) => `T#${tenantId}#STAGE#${stage}`,
   ordersOfCustomer: (tenantId: string, email: string) => `T#${tenantId}#EMAIL#${email.toLowerCase()}`,
+  /** One partition of the owed-starts index; an order's shard follows from its id. */
+  owedStarts: (shard: number) => `STARTS#${shard}`,
+  owedStartShardOf: (orderId: string) => {
+    let hash = 0;
+    for (const char of orderId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    return hash % OWED_START_SHARDS;
+  },
+  /** The tenant and order an order item's partition key names (the indexes project keys only). */
+  orderOfPartition: (pk: string) => {
+    const infix = pk.lastIndexOf(ORDER_INFIX);
+    if (!pk.startsWith(TENANT_PREFIX) || infix < 0) throw new Error(`${pk} is no order's partition key.`);
+    return { tenantId: pk.slice(TENANT_PREFIX.length, infix), orderId: pk.slice(infix + ORDER_INFIX.length) };
+  },
   idempotency: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#IDEM#${key}`, sk: 'IDEM' }),
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),

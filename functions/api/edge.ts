@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConflictError, StoreUnavailableError } from '../../shared/errors.js';
-import type { ApiResponse } from '../../shared/http/request.js';
+import { type ApiResponse, ifNoneMatchHolds } from '../../shared/http/request.js';
 import type { RouteDefinition } from '../../shared/http/routes.js';
 import { canonicalJson, prototypeKeyPaths } from '../../shared/json.js';
 import type { StoredResponse } from '../../shared/orders/order-store.js';
@@ -10,10 +10,13 @@ import { parseOrThrow } from '../../shared/validation.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(
+  problem: Problem,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...headers, 'content-type': 'application/problem+json' },
     body: JSON.stringify(problem),
   };
 }
@@ -31,8 +34,20 @@ export function toResult(response: ApiResponse): APIGatewayProxyStructuredResult
   };
 }
 
+/** A GET whose `If-None-Match` names the ETag it would answer: 304 with the ETag and no body. */
+export function notModified(
+  route: RouteDefinition,
+  requestHeaders: Record<string, string>,
+  response: ApiResponse,
+): ApiResponse | undefined {
+  const current = response.headers?.etag;
+  if (route.method !== 'GET' || response.statusCode !== 200 || current === undefined) return undefined;
+  if (!ifNoneMatchHolds(requestHeaders['if-none-match'], current)) return undefined;
+  return { statusCode: 304, headers: { etag: current } };
+}
+
 /** Any failure as problem+json; only a genuine defect becomes a 500, and it says nothing internal. */
-export function failureToProblem(error: unknown): Problem | undefined {
+function failureToProblem(error: unknown): Problem | undefined {
   if (error instanceof ProblemError) return error.toProblem();
   if (error instanceof ConflictError) {
     return problems
@@ -41,6 +56,13 @@ export function failureToProblem(error: unknown): Problem | undefined {
   }
   if (error instanceof StoreUnavailableError) return problems.unavailable().toProblem();
   return undefined;
+}
+
+/** A failure as its problem+json response, with the headers its status calls for. */
+export function failureToResponse(error: unknown): APIGatewayProxyStructuredResultV2 | undefined {
+  const problem = failureToProblem(error);
+  if (!problem) return undefined;
+  return problemResponse(problem, error instanceof ProblemError ? error.headers : {});
 }
 
 /** Whether sending the same request again may succeed: then its failure is not its idempotent answer. */

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiRequest, ApiResponse } from '../../shared/http/request.js';
 import type { ApiDeps } from './deps.js';
-import { toResult } from './edge.js';
+import { notModified, toResult } from './edge.js';
 import {
   authentication,
   edgeState,
@@ -45,7 +45,7 @@ export function createApiHandler(deps: ApiDeps) {
       deps,
     );
     if (run && response.idempotencyRecorded === true) run.settled = true;
-    return toResult(response);
+    return toResult(notModified(state.route, state.headers, response) ?? response);
   }
 
   return (

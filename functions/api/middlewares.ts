@@ -5,12 +5,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { bearerToken, isAdminKey, type Principal } from '../../shared/auth/api-keys.js';
 import { holdsScope, LEGACY_KEY_SCOPES, ScopeGrant } from '../../shared/auth/scopes.js';
 import { validatePathParameters } from '../../shared/http/path-parameters.js';
+import { routesAt } from '../../shared/http/route-matching.js';
 import { type RouteDefinition, routeKey, routes } from '../../shared/http/routes.js';
 import { ProblemError, problems } from '../../shared/problem.js';
 import type { AuthorizerContext } from '../authorizer/handler.js';
 import type { ApiDeps } from './deps.js';
 import {
-  failureToProblem,
+  failureToResponse,
   idempotencyKey,
   isTransientFailure,
   lowerCaseHeaders,
@@ -70,8 +71,8 @@ export function edgeState(event: APIGatewayProxyEventV2): EdgeState {
 export function problemResponses(logger: Logger): EdgeMiddleware {
   return {
     onError: (request) => {
-      const problem = failureToProblem(request.error);
-      if (problem) return problemResponse(problem);
+      const response = failureToResponse(request.error);
+      if (response) return response;
       logger.error('Unhandled failure', { error: request.error as Error, routeKey: request.event.routeKey });
       return problemResponse({
         type: 'https://orderflow.dev/problems/internal',
@@ -91,7 +92,7 @@ export function routing(): EdgeMiddleware {
   return {
     before: ({ event }) => {
       const route = routesByKey.get(event.routeKey);
-      if (!route) throw problems.notFound(event.rawPath);
+      if (!route) throw unmatched(event);
       states.set(event, {
         route,
         headers: lowerCaseHeaders(event.headers),
@@ -101,6 +102,19 @@ export function routing(): EdgeMiddleware {
       });
     },
   };
+}
+
+/**
+ * A request no route took (API Gateway's `$default` route): 405 with `Allow` when its path has
+ * other methods, else 404.
+ */
+function unmatched(event: APIGatewayProxyEventV2) {
+  const path = event.rawPath;
+  const allowed = routesAt(path).map(({ route }) => route.method);
+  const method = event.requestContext.http.method;
+  return allowed.length
+    ? problems.methodNotAllowed(method, path, allowed)
+    : problems.notFound(`The resource ${path}`);
 }
 
 /**
@@ -267,8 +281,8 @@ export function idempotency(deps: ApiDeps): EdgeMiddleware {
           await deps.idempotency.release(run.partition, run.key, run.owner);
           return;
         }
-        const problem = failureToProblem(error);
-        if (problem) await settle(run, problemResponse(problem));
+        const response = failureToResponse(error);
+        if (response) await settle(run, response);
       } catch {
         // The store is failing too: the caller still gets the original failure, and the
         // claim's lease frees the key for a retry.

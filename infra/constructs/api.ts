@@ -1,6 +1,13 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -72,6 +79,18 @@ export class OrderflowApi extends Construct {
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
     const integration = new HttpLambdaIntegration('Api', props.handler);
+    // Everything no route matches goes to the api function too, which answers 405 with Allow
+    // or 404 as problem+json instead of API Gateway's own {"message":"Not Found"}.
+    const defaultRoute = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration,
+    });
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Catch-all route: the api function answers it only with 404 or 405 problem+json; no operation runs and no data is read.',
+    });
     for (const route of routes) {
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { tableDefinition } from '../../shared/table.js';
+import { type IndexName, tableDefinition } from '../../shared/table.js';
 
 export interface OrdersDataProps {
   /** Protects the table from deletion and keeps it when the stack is deleted. */
@@ -69,6 +69,15 @@ export class OrdersData extends Construct {
       grantee,
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Reading the keys of the orders whose execution start is owed (the stranded-orders sweep). */
+  grantOwedStartsQuery(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${'owedStarts' satisfies IndexName}`],
     });
   }
 

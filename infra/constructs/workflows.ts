@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,9 @@ import { compileWorkflow } from '../../shared/workflow/compile.js';
 import { defaultWorkflow, legacyDefaultWorkflow } from '../../shared/workflow/default-workflow.js';
 import type { Workflow } from '../../shared/workflow/schema.js';
 import { nagResource } from '../nag.js';
+
+/** How often the owed-starts sweep runs: a start left owed is made within this plus the grace. */
+export const OWED_START_SWEEP_MINUTES = 5;
 
 export interface WorkflowsProps {
   table: ITable;
@@ -147,8 +150,13 @@ export class Workflows extends Construct {
   /**
    * The stranded-orders function: EventBridge sends it the stack's executions that failed or
    * timed out; it asks DescribeExecution about the order's own execution and starts a new one.
+   * A schedule sends it the sweep over executions owed but never started.
    */
   resumeStrandedOrders(fn: LambdaFunction, deadLetterQueue: IQueue): Rule {
+    new Rule(this, 'OwedStartsSweep', {
+      description: 'Orderflow: starts the order executions a failed or interrupted start left owed',
+      schedule: Schedule.rate(Duration.minutes(OWED_START_SWEEP_MINUTES)),
+    }).addTarget(new LambdaFunctionTarget(fn, { retryAttempts: 0 }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'StartOrderflowExecutions',

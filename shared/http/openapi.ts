@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { catalogEventTypes, eventCatalog } from '../events/catalog.js';
-import { type RouteDefinition, routes } from './routes.js';
+import { type ResponseHeader, type RouteDefinition, routes } from './routes.js';
 
 const Problem = z.object({
   type: z.string(),
@@ -35,6 +35,18 @@ function parametersOf(route: RouteDefinition) {
     required: required.has(name),
     schema,
   }));
+  const conditional = revalidates(route)
+    ? [
+        {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag the client holds: when it is still current the answer is 304 without a body.',
+          schema: { type: 'string' },
+        },
+      ]
+    : [];
   const headers =
     route.method === 'POST'
       ? [
@@ -47,8 +59,32 @@ function parametersOf(route: RouteDefinition) {
           },
         ]
       : [];
-  return [...pathParameters, ...queryParameters, ...headers];
+  return [...pathParameters, ...queryParameters, ...headers, ...conditional];
 }
+
+/** A GET that answers an ETag also answers If-None-Match. */
+function revalidates(route: RouteDefinition): boolean {
+  return route.method === 'GET' && (route.success.headers ?? []).includes('ETag');
+}
+
+const headerComponents = {
+  ETag: {
+    description:
+      "The order's version as an entity tag: send it back in If-Match to change only that version.",
+    schema: { type: 'string', examples: ['"4"'] },
+  },
+  Location: {
+    description: 'The URL of the resource this answer created or points at.',
+    schema: { type: 'string' },
+  },
+  'WWW-Authenticate': {
+    description: 'How to authenticate: a bearer API key.',
+    schema: { type: 'string', examples: ['Bearer realm="orderflow"'] },
+  },
+} as const;
+
+const headerRefs = (names: readonly (ResponseHeader | keyof typeof headerComponents)[]) =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 
 /** A tenant route's scope as its security requirement (OpenAPI 3.1 lets non-OAuth schemes list roles). */
 function securityOf(route: RouteDefinition): Record<string, string[]>[] {
@@ -56,8 +92,9 @@ function securityOf(route: RouteDefinition): Record<string, string[]>[] {
   return route.auth === 'admin' ? [{ adminKey: [] }] : [];
 }
 
-const problemResponse = (description: string) => ({
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
@@ -111,8 +148,22 @@ export function openApiDocument(): Record<string, unknown> {
           }
         : {}),
       responses: {
-        [route.success.status]: { description: 'Success', ...success },
-        ...(route.auth === 'none' ? {} : { 401: problemResponse('Missing or unknown key') }),
+        [route.success.status]: {
+          description: 'Success',
+          ...(route.success.headers ? { headers: headerRefs(route.success.headers) } : {}),
+          ...success,
+        },
+        ...(revalidates(route)
+          ? {
+              304: {
+                description: 'Not Modified: If-None-Match names the current ETag',
+                headers: headerRefs(['ETag']),
+              },
+            }
+          : {}),
+        ...(route.auth === 'none'
+          ? {}
+          : { 401: problemResponse('Missing or unknown key', headerRefs(['WWW-Authenticate'])) }),
         ...(route.auth === 'tenant'
           ? { 403: problemResponse(`The key lacks the "${route.scope}" scope (named in requiredScope)`) }
           : {}),
@@ -136,6 +187,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
         adminKey: { type: 'http', scheme: 'bearer', description: "The deployment's admin key." },
       },
+      headers: headerComponents,
       schemas: { Problem: schemaOf(Problem, 'output') },
     },
     security: [{ apiKey: [] }],

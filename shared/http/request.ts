@@ -45,3 +45,14 @@ export function ifMatchVersion(headers: Record<string, string>): number | undefi
 export function etag(version: number): string {
   return `"${version}"`;
 }
+
+/**
+ * Whether an `If-None-Match` header names this ETag (weak comparison, RFC 9110 §13.1.2), so
+ * that a GET answers 304 Not Modified instead of the representation the client holds.
+ */
+export function ifNoneMatchHolds(ifNoneMatch: string | undefined, current: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const listed = ifNoneMatch.split(',').map(opaque);
+  return listed.includes('*') || listed.includes(opaque(current));
+}

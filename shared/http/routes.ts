@@ -41,7 +41,15 @@ import {
   TransitionRequest,
 } from '../orders/schema.js';
 import { SimulateRequest, SimulationResult } from '../simulation/schema.js';
-import { CreatedWebhook, CreateWebhookRequest, Delivery, Webhook } from '../webhooks/schema.js';
+import {
+  CreatedWebhook,
+  CreateWebhookRequest,
+  Delivery,
+  RecoverRequest,
+  Recovery,
+  RotatedSecret,
+  Webhook,
+} from '../webhooks/schema.js';
 import {
   DrawDiagramQuery,
   WorkflowDiagramQuery,
@@ -77,8 +85,20 @@ export type RouteDefinition = RouteAccess & {
   /** The response holds a secret shown once; a replay for its Idempotency-Key is kept encrypted. */
   sealResponse?: boolean;
   query?: z.ZodType;
-  success: { status: number; schema?: z.ZodType; contentType?: string };
+  success: {
+    status: number;
+    schema?: z.ZodType;
+    contentType?: string;
+    /** Headers the success response carries (declared in the OpenAPI document). */
+    headers?: readonly ResponseHeader[];
+  };
 };
+
+/**
+ * Response headers with a meaning of their own: `ETag` is the order's version (a GET with a
+ * matching `If-None-Match` answers 304); `Location` the URL of what a 201 created.
+ */
+export type ResponseHeader = 'ETag' | 'Location';
 
 const Health = z.object({
   status: z.literal('ok'),
@@ -139,7 +159,7 @@ export const routes = [
     summary: 'Create a tenant and its first API key (shown once).',
     body: CreateTenantRequest,
     sealResponse: true,
-    success: { status: 201, schema: CreateTenantResponse },
+    success: { status: 201, schema: CreateTenantResponse, headers: ['Location'] },
   },
   {
     operationId: 'issueKey',
@@ -149,7 +169,7 @@ export const routes = [
     summary: 'Issue another API key for a tenant (shown once).',
     body: IssueKeyRequest,
     sealResponse: true,
-    success: { status: 201, schema: IssueKeyResponse },
+    success: { status: 201, schema: IssueKeyResponse, headers: ['Location'] },
   },
   {
     operationId: 'revokeKey',
@@ -168,7 +188,7 @@ export const routes = [
     summary: "Issue another key of the caller's tenant (shown once), with no scope the caller lacks.",
     body: IssueKeyRequest,
     sealResponse: true,
-    success: { status: 201, schema: IssueKeyResponse },
+    success: { status: 201, schema: IssueKeyResponse, headers: ['Location'] },
   },
   {
     operationId: 'listApiKeys',
@@ -197,7 +217,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Create an order in the initial stage of the tenant's active workflow.",
     body: CreateOrderRequest,
-    success: { status: 201, schema: Order },
+    success: { status: 201, schema: Order, headers: ['Location', 'ETag'] },
   },
   {
     operationId: 'listOrders',
@@ -216,7 +236,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:read',
     summary: 'One order; its version is also the ETag.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'patchOrder',
@@ -226,7 +246,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'JSON merge-patch of the order details while the stage is editable.',
     body: PatchOrderRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'listOrderEvents',
@@ -246,7 +266,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'Move the order to another stage along a manual transition of its workflow.',
     body: TransitionRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'listOrderTransitions',
@@ -266,7 +286,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Record an item's progress (pending, ready, done; units ready) in any stage but a final one.",
     body: ItemProgressRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'progressOrderService',
@@ -276,7 +296,7 @@ export const routes = [
     scope: 'orders:write',
     summary: "Record a service's progress (pending, ready, done) in any stage but a final one.",
     body: ServiceProgressRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'placeOrderHold',
@@ -295,7 +315,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:write',
     summary: 'Release a hold; releasing the last one lets the order move on by itself again.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'createOrderShipment',
@@ -374,7 +394,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:write',
     summary: "Re-run the current stage's failed actions in a new execution.",
-    success: { status: 202, schema: Order },
+    success: { status: 202, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'migrateOrder',
@@ -384,7 +404,7 @@ export const routes = [
     scope: 'workflow:write',
     summary: 'Move the order to another workflow version that has its current stage.',
     body: MigrateRequest,
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'validateWorkflow',
@@ -417,7 +437,7 @@ export const routes = [
     summary: 'Validate, compile and publish a workflow as the next version, active for new orders.',
     body: WorkflowDocument,
     bodyValidation: 'domain',
-    success: { status: 201, schema: WorkflowPublished },
+    success: { status: 201, schema: WorkflowPublished, headers: ['Location'] },
   },
   {
     operationId: 'getWorkflow',
@@ -478,7 +498,7 @@ export const routes = [
     summary: 'Subscribe an endpoint to events; the signing secret is answered only here.',
     body: CreateWebhookRequest,
     sealResponse: true,
-    success: { status: 201, schema: CreatedWebhook },
+    success: { status: 201, schema: CreatedWebhook, headers: ['Location'] },
   },
   {
     operationId: 'listWebhooks',
@@ -517,6 +537,28 @@ export const routes = [
     scope: 'webhooks:manage',
     summary: 'Send a delivery again, with a fresh retry schedule.',
     success: { status: 202, schema: Delivery },
+  },
+  {
+    operationId: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/secret/rotate',
+    auth: 'tenant',
+    scope: 'webhooks:manage',
+    summary:
+      'A new signing secret (answered only here); for 24 hours deliveries are signed under the old one too.',
+    sealResponse: true,
+    success: { status: 200, schema: RotatedSecret },
+  },
+  {
+    operationId: 'recoverWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/recover',
+    auth: 'tenant',
+    scope: 'webhooks:manage',
+    summary:
+      'Send again every event since a time, those missed while disabled included; re-enables a disabled subscription.',
+    body: RecoverRequest,
+    success: { status: 202, schema: Recovery },
   },
   {
     operationId: 'setInventory',
@@ -566,7 +608,7 @@ export const routes = [
     summary:
       'Propose a change (merge-patch of items, services, shipping, notes, metadata) in any non-final stage; answers its preview.',
     body: ProposeChangeRequest,
-    success: { status: 201, schema: ProposedChange },
+    success: { status: 201, schema: ProposedChange, headers: ['Location'] },
   },
   {
     operationId: 'listOrderChanges',
@@ -586,7 +628,7 @@ export const routes = [
     scope: 'orders:approve',
     summary:
       'Apply a proposed change: 409 and nothing applied when the order moved on since it was proposed.',
-    success: { status: 200, schema: Order },
+    success: { status: 200, schema: Order, headers: ['ETag'] },
   },
   {
     operationId: 'rejectOrderChange',
@@ -616,7 +658,7 @@ export const routes = [
     scope: 'orders:write',
     summary: 'Declare a file (name, kind, content type, size) and get a presigned URL to PUT it to.',
     body: CreateAttachmentRequest,
-    success: { status: 201, schema: CreatedAttachment },
+    success: { status: 201, schema: CreatedAttachment, headers: ['Location'] },
   },
   {
     operationId: 'listAttachments',
@@ -634,7 +676,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'orders:read',
     summary: 'Redirect (303) to a short-lived download URL for an available file.',
-    success: { status: 303 },
+    success: { status: 303, headers: ['Location'] },
   },
   {
     operationId: 'deleteAttachment',

@@ -8,7 +8,9 @@
 import { ConflictError } from '../errors.js';
 import type { Workflow } from '../workflow/schema.js';
 import type { OrderChange, OrderRecord, OrderStore, PendingSignal } from './order-store.js';
+import { startOwedExecution } from './owed-start.js';
 import type { Order } from './schema.js';
+import { resumeIfStranded } from './stranded.js';
 import { executionState } from './transitions.js';
 import type { WorkflowEngine } from './workflow-engine.js';
 import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
@@ -81,6 +83,8 @@ export interface ChangeRunnerOptions {
   engine?: WorkflowEngine;
   /** Told when a signal could not be sent at once (the stream sends it again). */
   onSignalError?: (error: unknown) => void;
+  /** Told when an execution could not be started at once (it stays owed; the sweep starts it). */
+  onStartError?: (error: unknown) => void;
 }
 
 const SIGNAL_ATTEMPTS = 3;
@@ -165,7 +169,11 @@ export class OrderChangeRunner {
     return { record, change };
   }
 
-  /** Starts an execution of the order at a stage entry, on the version it is pinned to. */
+  /**
+   * Starts an execution of the order at a stage entry, on the version it is pinned to, once
+   * the change that owes it has committed. Should the start fail, the order keeps it owed
+   * (`startOwedSince`) and the owed-starts sweep makes it (stranded.ts): the change stands.
+   */
   async start(
     tenantId: string,
     order: Order,
@@ -173,34 +181,51 @@ export class OrderChangeRunner {
     attempt: number,
     pinned?: PinnedWorkflow<Workflow>,
   ): Promise<void> {
-    const version = pinned ?? (await this.pinned(tenantId, order));
-    await this.requireEngine().start({
-      tenantId,
-      orderId: order.id,
-      workflowVersion: version.version,
-      ...(version.revision !== undefined ? { workflowRevision: version.revision } : {}),
-      ...(version.executionTarget ? { executionTarget: version.executionTarget } : {}),
-      attempt,
-      state: executionState(tenantId, order, entry),
-    });
+    const engine = this.requireEngine();
+    try {
+      const version = pinned ?? (await this.pinned(tenantId, order));
+      await startOwedExecution(this.store, engine, {
+        tenantId,
+        orderId: order.id,
+        workflowVersion: version.version,
+        ...(version.revision !== undefined ? { workflowRevision: version.revision } : {}),
+        ...(version.executionTarget ? { executionTarget: version.executionTarget } : {}),
+        attempt,
+        state: executionState(tenantId, order, entry),
+      });
+    } catch (error) {
+      this.options.onStartError?.(error);
+    }
   }
 
   /**
    * Sends the signal the committed change stored, at once so the order moves on without
    * delay. Should every attempt fail, the stored signal is sent again from the table's stream
-   * (the events function), so it is still delivered at least once.
+   * (the events function), so it is still delivered at least once. A token no wait holds any
+   * more may mean the execution that parked it ended (outlived its year, was stopped): then
+   * the order gets a new execution, which finds the changed stage through Reload and Route.
    */
   private async deliverSignal(signal: PendingSignal): Promise<void> {
     const engine = this.requireEngine();
     for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
       try {
-        await engine.signal(signal.token, signal.output);
+        if ((await engine.signal(signal.token, signal.output)) === 'expired')
+          await this.restartIfEnded(signal);
         return;
       } catch (error) {
         if (attempt === SIGNAL_ATTEMPTS) this.options.onSignalError?.(error);
         else await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  /** A failure here is not the signal's: it is reported, and the stranded-orders paths still cover the order. */
+  private async restartIfEnded(signal: PendingSignal): Promise<void> {
+    const { tenantId, orderId } = signal.output;
+    const deps = { store: this.store, workflows: this.workflows, engine: this.requireEngine() };
+    await resumeIfStranded(deps, tenantId, orderId).catch((error: unknown) =>
+      this.options.onSignalError?.(error),
+    );
   }
 
   private requireEngine(): WorkflowEngine {

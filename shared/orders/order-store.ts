@@ -27,8 +27,14 @@ export interface OrderRecord {
   actionResults: Record<string, ActionResult>;
   /** Counts the order's executions: 0 for the first, then retries and migrations. */
   attempt: number;
-  /** The ARN of the execution that last waited on the order (it may be an earlier attempt's). */
+  /** The ARN StartExecution answered for the latest started execution (it may be an earlier attempt's). */
   executionArn?: string;
+  /**
+   * Set while the order's execution of `attempt` is owed: written with the change that needs it
+   * (creation, retry, migration, resume), cleared once its start is recorded. A start that a
+   * crash or a failed StartExecution left undone is found by it (stranded.ts).
+   */
+  startOwedSince?: string;
   /** The execution stopped on a failed action (`onError: "fail"`); a retry or a transition restarts it. */
   halted: boolean;
 }
@@ -54,7 +60,7 @@ export interface OrderChange {
   signal?: PendingSignal;
   /** Replaces the action results (a new stage entry starts with none). */
   actionResults?: Record<string, ActionResult>;
-  /** A new execution takes over the order. */
+  /** A new execution takes over the order: its start is owed from this change on (see `startOwedSince`). */
   attempt?: number;
   /** Marks (or clears) the order's execution as stopped on a failed action. */
   halted?: boolean;
@@ -119,4 +125,16 @@ export interface OrderStore {
     limit: number,
     afterSequence?: number,
   ): Promise<{ events: OrderEvent[]; hasMore: boolean }>;
+  /**
+   * Records the ARN of the order's started execution of `attempt` and clears the owed start;
+   * false (and nothing written) when the order has moved on to another attempt or is gone.
+   */
+  recordStart(tenantId: string, orderId: string, attempt: number, executionArn: string): Promise<boolean>;
+  /** Orders of every tenant whose owed start is older than `before` (an ISO time), oldest first per shard. */
+  owedStarts(before: string, limit: number): Promise<OrderIdentity[]>;
+}
+
+export interface OrderIdentity {
+  tenantId: string;
+  orderId: string;
 }

@@ -106,11 +106,14 @@ export class OrderService {
     onSignalError: (error: unknown) => void = () => undefined,
     /** How many of an order's uploaded files are available (attachments/service.ts). */
     private readonly availableFiles: (tenantId: string, orderId: string) => Promise<number> = async () => 0,
+    /** Told when an execution could not start at once; it stays owed and the sweep starts it. */
+    onStartError: (error: unknown) => void = () => undefined,
   ) {
     this.changes = new OrderChangeRunner(store, workflows, {
       engine,
       clock,
       onSignalError,
+      onStartError,
       missing: (orderId) => problems.notFound(`Order ${orderId}`),
     });
   }

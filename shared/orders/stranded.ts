@@ -1,9 +1,10 @@
 import { ConflictError, STORE_UNAVAILABLE_ERROR } from '../errors.js';
 import type { Workflow } from '../workflow/schema.js';
-import type { OrderStore } from './order-store.js';
+import type { OrderRecord, OrderStore } from './order-store.js';
+import { startOwedExecution } from './owed-start.js';
 import { executionState, stageOf } from './transitions.js';
-import type { WorkflowEngine } from './workflow-engine.js';
-import { type WorkflowSource, workflowRefOf } from './workflow-source.js';
+import type { ExecutionStart, WorkflowEngine } from './workflow-engine.js';
+import { type PinnedWorkflow, type WorkflowSource, workflowRefOf } from './workflow-source.js';
 
 /**
  * Why an execution may end while its order still has a stage to finish, when nothing is wrong
@@ -51,11 +52,7 @@ export async function resumeIfStranded(
   const pinned = await deps.workflows.version(tenantId, version, revision);
   if (!pinned || stageOf(pinned.workflow, order.stage).final) return 'final';
   if (record.halted) return 'halted';
-  // Where the execution runs: the version's own target, or the built-in default's revision.
-  const target = {
-    ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
-    ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
-  };
+  const target = targetOf(pinned);
   const live = await deps.engine.isLive({
     tenantId,
     orderId,
@@ -71,13 +68,91 @@ export async function resumeIfStranded(
     if (error instanceof ConflictError) return 'changed';
     throw error;
   }
-  await deps.engine.start({
-    tenantId,
-    orderId,
-    workflowVersion: version,
-    ...target,
-    attempt,
-    state: executionState(tenantId, order, record.entry),
-  });
+  await startOwedExecution(deps.store, deps.engine, executionOf(tenantId, { ...record, attempt }, pinned));
   return 'resumed';
+}
+
+/** Where the version's executions run: its own target, or the built-in default's revision. */
+function targetOf(
+  pinned: PinnedWorkflow<Workflow>,
+): Pick<ExecutionStart, 'executionTarget' | 'workflowRevision'> {
+  return {
+    ...(pinned.executionTarget ? { executionTarget: pinned.executionTarget } : {}),
+    ...(pinned.revision !== undefined ? { workflowRevision: pinned.revision } : {}),
+  };
+}
+
+/** The order's execution of its current attempt, at its current stage entry. */
+function executionOf(
+  tenantId: string,
+  record: OrderRecord,
+  pinned: PinnedWorkflow<Workflow>,
+): ExecutionStart {
+  return {
+    tenantId,
+    orderId: record.order.id,
+    workflowVersion: pinned.version,
+    ...targetOf(pinned),
+    attempt: record.attempt,
+    state: executionState(tenantId, record.order, record.entry),
+  };
+}
+
+export type OwedStartOutcome = 'started' | 'not-owed' | 'gone';
+
+/**
+ * Makes the start an order is owed (see OrderRecord.startOwedSince): the change that owed it
+ * committed, and then the process died or StartExecution failed. The execution of the order's
+ * current attempt starts at its current stage entry (Reload → Route finds the stage); one that
+ * did start after all is not started twice, its ARN is only recorded.
+ */
+export async function startIfOwed(
+  deps: StrandedOrderDeps,
+  tenantId: string,
+  orderId: string,
+): Promise<OwedStartOutcome> {
+  const record = await deps.store.get(tenantId, orderId);
+  if (!record) return 'gone';
+  if (record.startOwedSince === undefined) return 'not-owed';
+  const { version, revision } = workflowRefOf(record.order);
+  const pinned = await deps.workflows.version(tenantId, version, revision);
+  if (!pinned) throw new Error(`Workflow version ${version} of tenant ${tenantId} is missing.`);
+  const { recorded } = await startOwedExecution(
+    deps.store,
+    deps.engine,
+    executionOf(tenantId, record, pinned),
+  );
+  // Not recorded: a newer attempt took over in between, and owes (or made) its own start.
+  return recorded ? 'started' : 'not-owed';
+}
+
+/** How long a start may be owed before the sweep makes it: the writer's own start is under way until then. */
+export const OWED_START_GRACE_MS = 60_000;
+/** Orders one sweep looks at; the next sweep takes the rest. */
+export const OWED_START_SWEEP_LIMIT = 100;
+
+/**
+ * One sweep over the starts owed for longer than the grace, run on a schedule (the
+ * stranded-orders function on AWS, a timer locally). An order whose start fails again stays
+ * owed for the next sweep; the others are still made.
+ */
+export async function sweepOwedStarts(
+  deps: StrandedOrderDeps,
+  now: Date,
+  graceMs = OWED_START_GRACE_MS,
+): Promise<{ owed: number; started: number; failed: number }> {
+  const owed = await deps.store.owedStarts(
+    new Date(now.getTime() - graceMs).toISOString(),
+    OWED_START_SWEEP_LIMIT,
+  );
+  let started = 0;
+  let failed = 0;
+  for (const { tenantId, orderId } of owed) {
+    try {
+      if ((await startIfOwed(deps, tenantId, orderId)) === 'started') started++;
+    } catch {
+      failed++;
+    }
+  }
+  return { owed: owed.length, started, failed };
 }

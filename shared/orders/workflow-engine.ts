@@ -14,6 +14,8 @@ export interface ExecutionStart {
   state: ExecutionState;
 }
 
+export type SignalOutcome = 'delivered' | 'expired';
+
 /** One execution of an order, as far as the order's record knows it. */
 export interface ExecutionRef {
   tenantId: string;
@@ -22,7 +24,7 @@ export interface ExecutionRef {
   executionTarget?: string;
   /** Version 0 only: the built-in default's revision (which machine the execution runs on). */
   workflowRevision?: number;
-  /** The ARN the execution recorded on the order (its waits write it), when it is this attempt's. */
+  /** The ARN recorded on the order when the execution started, when it is this attempt's. */
   executionArn?: string;
 }
 
@@ -33,14 +35,21 @@ export interface ExecutionRef {
 export interface WorkflowEngine {
   /** Makes a compiled workflow version runnable; returns where its executions start. */
   deploy(tenantId: string, workflowVersion: number, asl: string): Promise<{ executionTarget?: string }>;
-  /** Starts the order's execution; starting the same (order, attempt) twice is a no-op. */
-  start(execution: ExecutionStart): Promise<void>;
+  /**
+   * Starts the order's execution and answers its ARN; starting the same (order, attempt) twice
+   * starts nothing and answers the same ARN.
+   */
+  start(execution: ExecutionStart): Promise<{ executionArn: string }>;
   /** Stops an execution another one replaces (a migration); one already over is left alone. */
   stop(execution: ExecutionRef): Promise<void>;
   /** Whether the execution is still running (not failed, timed out, stopped or unknown). */
   isLive(execution: ExecutionRef): Promise<boolean>;
-  /** Completes a waiting task with the order's next state; an outdated token is ignored. */
-  signal(token: string, output: ExecutionState): Promise<void>;
+  /**
+   * Completes a waiting task with the order's next state. `expired`: no wait holds the token
+   * any more (it timed out, its execution ended, or it was already completed); the caller
+   * learns from the execution whether the order needs a new one.
+   */
+  signal(token: string, output: ExecutionState): Promise<SignalOutcome>;
 }
 
 /** The name of an order's execution: its id, plus the attempt after the first. */

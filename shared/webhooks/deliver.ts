@@ -6,9 +6,13 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import packageJson from '../../package.json' with { type: 'json' };
 import { parseRetryAfter } from './retry-schedule.js';
 import { signDelivery, type WebhookSignatureHeaders } from './signing.js';
 import { type HostLookup, type NonEmptyAddresses, resolveSafeTarget } from './url-safety.js';
+
+/** Names the sender in receivers' logs and firewalls, with the release that sent it. */
+export const WEBHOOK_USER_AGENT = `Orderflow-Webhooks/${packageJson.version}`;
 
 /** How much of a response body is kept for the attempt log. */
 export const responseBodyLimitBytes = 1024;
@@ -17,6 +21,8 @@ export interface DeliveryRequest {
   url: string;
   /** The subscription's `whsec_` secret. */
   secret: string;
+  /** During a rotation's overlap, the secret before it: the request is signed under both. */
+  previousSecret?: string;
   /** Sent as `webhook-id`; the same for every attempt of an event. */
   eventId: string;
   /** The serialized event envelope, sent and signed byte for byte. */
@@ -63,6 +69,7 @@ interface ReceivedResponse {
 export async function deliverOnce({
   url,
   secret,
+  previousSecret,
   eventId,
   body,
   allowLocal,
@@ -82,7 +89,12 @@ export async function deliverOnce({
 
   let signatureHeaders: WebhookSignatureHeaders;
   try {
-    signatureHeaders = signDelivery(secret, eventId, now, body);
+    signatureHeaders = signDelivery(
+      previousSecret === undefined ? [secret] : [secret, previousSecret],
+      eventId,
+      now,
+      body,
+    );
   } catch (error) {
     return finish({ outcome: 'refused', error: `unusable signing secret: ${messageOf(error)}` });
   }
@@ -102,6 +114,7 @@ export async function deliverOnce({
     }
     const response = await post(target.url, target.addresses, deadline.signal, body, bodyLimit, {
       'content-type': 'application/json',
+      'user-agent': WEBHOOK_USER_AGENT,
       ...signatureHeaders,
     });
     return finish(classify(response, now));

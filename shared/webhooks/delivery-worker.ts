@@ -1,9 +1,12 @@
+import { buildEvent } from '../events/catalog.js';
+import { newId } from '../ids.js';
 import type { OrderEvent } from '../orders/schema.js';
 import { type DeliveryRequest, type DeliveryResult, deliverOnce } from './deliver.js';
 import type { DeliveryMessage, DeliveryQueue } from './delivery-queue.js';
 import type { EventEnvelope } from './envelope.js';
 import { defaultRetryScheduleMs, nextAttemptAt } from './retry-schedule.js';
 import type { SecretBox } from './secret-box.js';
+import { toWebhook } from './subscriptions.js';
 import type { HostLookup } from './url-safety.js';
 import type { AttemptResult, DeliveryRecord, WebhookRecord, WebhookStore } from './webhook-store.js';
 
@@ -18,6 +21,9 @@ export interface DeliveryWorkerOptions {
   clock?: () => Date;
   deliver?: (request: DeliveryRequest) => Promise<DeliveryResult>;
 }
+
+/** events.md: an endpoint that has failed every attempt for this long is disabled. */
+export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 60 * 60 * 1000;
 
 /** A message may arrive this much before its attempt is due (queues count delay in whole seconds). */
 const EARLY_TOLERANCE_MS = 1000;
@@ -72,14 +78,14 @@ export class DeliveryWorker {
     webhook: WebhookRecord,
     event: OrderEvent,
   ): Promise<void> {
-    const secret = await this.secrets.open(webhook.sealedSecret, {
-      tenantId: webhook.tenantId,
-      webhookId: webhook.id,
-    });
     const startedAt = this.clock();
+    const context = { tenantId: webhook.tenantId, webhookId: webhook.id };
+    const secret = await this.secrets.open(webhook.sealedSecret, context);
+    const previous = overlapping(webhook, startedAt);
     const result = await (this.options.deliver ?? deliverOnce)({
       url: webhook.url,
       secret,
+      ...(previous ? { previousSecret: await this.secrets.open(previous, context) } : {}),
       eventId: event.id,
       body: JSON.stringify(envelopeOf(webhook.tenantId, event)),
       allowLocal: this.options.allowLocal,
@@ -123,10 +129,58 @@ export class DeliveryWorker {
         now.toISOString(),
       );
     }
+    await this.trackHealth(webhook, result.outcome, startedAt, now);
     if (retryAt) await this.queue.send(message, retryAt);
     else if (status === 'failed' && result.outcome !== 'gone') {
       await this.queue.deadLetter(message, result.error ?? `last response ${result.statusCode ?? 'none'}`);
     }
+  }
+
+  /**
+   * Keeps the subscription's run of failures: a success ends it, the first failure starts it,
+   * and a failure 5 days into it disables the subscription (events.md, Delivery). Only a
+   * change of state is written, so a healthy endpoint costs no write per attempt.
+   */
+  private async trackHealth(
+    webhook: WebhookRecord,
+    outcome: DeliveryResult['outcome'],
+    attemptedAt: Date,
+    now: Date,
+  ): Promise<void> {
+    const { tenantId, id, failingSince } = webhook;
+    if (outcome === 'delivered') {
+      if (failingSince) await this.store.markHealthy(tenantId, id);
+      return;
+    }
+    // A 410 has disabled the subscription already.
+    if (outcome === 'gone') return;
+    if (!failingSince) {
+      await this.store.markFailing(tenantId, id, attemptedAt.toISOString());
+      return;
+    }
+    if (now.getTime() - Date.parse(failingSince) < DISABLE_AFTER_FAILING_MS) return;
+    await this.disableFailing(webhook, failingSince, now);
+  }
+
+  /** Disables the subscription and commits its `webhook.disabled` event, which fan-out sends to the others. */
+  private async disableFailing(webhook: WebhookRecord, failingSince: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    const reason = `every attempt failed from ${failingSince} for 5 days`;
+    const disabled = toWebhook({ ...webhook, status: 'disabled', disabledReason: reason, disabledAt: at });
+    const { type, actor, data } = buildEvent('webhook.disabled', { type: 'system' }, { webhook: disabled });
+    const sequence = (webhook.disabledCount ?? 0) + 1;
+    const event: OrderEvent = {
+      id: newId('evt', now.getTime()),
+      type,
+      sequence,
+      // A subscription's own events are numbered in its own history, as an order's are.
+      orderId: webhook.id,
+      timestamp: at,
+      actor,
+      data: { ...data, sequence },
+    };
+    const threshold = new Date(now.getTime() - DISABLE_AFTER_FAILING_MS).toISOString();
+    await this.store.disableFailing(webhook, threshold, reason, at, event);
   }
 
   private async finishWithoutSending(delivery: DeliveryRecord, reason: string): Promise<void> {
@@ -147,4 +201,11 @@ export class DeliveryWorker {
       now,
     );
   }
+}
+
+/** The secret before the last rotation, while it still signs (24 h after the rotation). */
+function overlapping(webhook: WebhookRecord, at: Date): string | undefined {
+  const { previousSealedSecret, previousSecretExpiresAt } = webhook;
+  if (!previousSealedSecret || !previousSecretExpiresAt) return undefined;
+  return Date.parse(previousSecretExpiresAt) > at.getTime() ? previousSealedSecret : undefined;
 }

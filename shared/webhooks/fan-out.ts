@@ -27,7 +27,16 @@ export function deliveryIdOf(eventId: string): string {
  */
 export type SubscriptionsOfBatch = Map<string, Promise<WebhookRecord[]>>;
 
-/** Turns each committed event into one delivery per matching subscription and queues it. */
+/**
+ * How long a disabled subscription keeps a record of each event it misses (a delivery that
+ * was not sent), for a recovery to send; a subscription abandoned longer costs nothing more.
+ */
+export const MISSED_EVENTS_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Turns each committed event into one delivery per matching subscription and queues it. A
+ * recently disabled subscription gets the delivery too, recorded as not sent and not queued.
+ */
 export class WebhookFanOut {
   constructor(
     private readonly store: WebhookStore,
@@ -42,29 +51,25 @@ export class WebhookFanOut {
       subscriptions = this.store.allWebhooks(event.tenantId);
       batch.set(event.tenantId, subscriptions);
     }
-    const subscribers = (await subscriptions).filter(
-      (webhook) => webhook.status === 'active' && matchesSubscription(event.type, webhook.events),
+    const clock = this.clock();
+    const now = clock.toISOString();
+    const missing = (webhook: WebhookRecord) =>
+      webhook.status === 'disabled' &&
+      clock.getTime() - Date.parse(webhook.disabledAt ?? now) < MISSED_EVENTS_KEPT_MS &&
+      // Its own webhook.disabled event goes to the others only.
+      event.orderId !== webhook.id;
+    const matching = (await subscriptions).filter((webhook) =>
+      matchesSubscription(event.type, webhook.events),
     );
-    const now = this.clock().toISOString();
-    await Promise.all(
-      subscribers.map(async (webhook) => {
-        const draft: DeliveryRecord = {
-          id: deliveryIdOf(event.id),
-          tenantId: event.tenantId,
-          webhookId: webhook.id,
-          eventId: event.id,
-          eventType: event.type,
-          orderId: event.orderId,
-          sequence: event.sequence,
-          status: 'pending',
-          attemptCount: 0,
-          seriesAttempts: 0,
-          nextAttemptAt: now,
-          attempts: [],
-          createdAt: now,
-          updatedAt: now,
-        };
-        const { created, delivery } = await this.store.createDelivery(draft);
+    const subscribers = matching.filter((webhook) => webhook.status === 'active');
+    await Promise.all([
+      ...matching
+        .filter(missing)
+        .map((webhook) => this.store.createDelivery(deliveryOf(event, webhook, now, 'failed'))),
+      ...subscribers.map(async (webhook) => {
+        const { created, delivery } = await this.store.createDelivery(
+          deliveryOf(event, webhook, now, 'pending'),
+        );
         // A replay after a crash between storing and queueing must still queue it; a
         // duplicate message for an attempted delivery is harmless (the worker skips it).
         if (created || (delivery.status === 'pending' && delivery.attemptCount === 0)) {
@@ -76,7 +81,35 @@ export class WebhookFanOut {
           });
         }
       }),
-    );
+    ]);
     return subscribers.length;
   }
+}
+
+/**
+ * The event's delivery to one subscription: `pending` and due now, or `failed` with nothing
+ * sent for what a disabled subscription missed, which a recovery restarts.
+ */
+function deliveryOf(
+  event: CommittedEvent,
+  webhook: WebhookRecord,
+  now: string,
+  status: 'pending' | 'failed',
+): DeliveryRecord {
+  return {
+    id: deliveryIdOf(event.id),
+    tenantId: event.tenantId,
+    webhookId: webhook.id,
+    eventId: event.id,
+    eventType: event.type,
+    orderId: event.orderId,
+    sequence: event.sequence,
+    status,
+    attemptCount: 0,
+    seriesAttempts: 0,
+    ...(status === 'pending' ? { nextAttemptAt: now } : {}),
+    attempts: [],
+    createdAt: now,
+    updatedAt: now,
+  };
 }

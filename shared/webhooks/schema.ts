@@ -29,12 +29,50 @@ export const Webhook = z.object({
   disabledReason: z.string().optional(),
   createdAt: z.iso.datetime(),
   disabledAt: z.iso.datetime().optional(),
+  failingSince: z.iso
+    .datetime()
+    .optional()
+    .describe('Every attempt since then failed; 5 days of it disable the subscription.'),
+  previousSecretExpiresAt: z.iso
+    .datetime()
+    .optional()
+    .describe('Until then deliveries are signed under the secret before the last rotation too.'),
 });
 export type Webhook = z.infer<typeof Webhook>;
 
 export const CreatedWebhook = Webhook.extend({
   secret: z.string().describe('whsec_ signing secret; answered only here, once.'),
 });
+
+export const RotatedSecret = z.object({
+  id: z.string(),
+  secret: z.string().describe('The new whsec_ signing secret; answered only here, once.'),
+  previousSecretExpiresAt: z.iso
+    .datetime()
+    .describe('Until then deliveries carry a signature under the previous secret too.'),
+});
+export type RotatedSecret = z.infer<typeof RotatedSecret>;
+
+export const RecoverRequest = z.strictObject({
+  since: z.iso
+    .datetime({ offset: true })
+    .describe('Re-queue every event of the subscription from this time on.'),
+});
+export type RecoverRequest = z.output<typeof RecoverRequest>;
+
+/** One recovery call re-queues at most this many deliveries, so the call stays short. */
+export const MAX_RECOVERED_PER_CALL = 500;
+
+export const Recovery = z.object({
+  requeued: z.int().min(0).describe('Deliveries queued again.'),
+  nextSince: z.iso
+    .datetime()
+    .optional()
+    .describe(
+      `More remain (one call re-queues at most ${MAX_RECOVERED_PER_CALL}): recover again from this time.`,
+    ),
+});
+export type Recovery = z.infer<typeof Recovery>;
 
 export const DeliveryAttempt = z.object({
   attempt: z.int().min(1),
@@ -53,7 +91,9 @@ export const Delivery = z.object({
   webhookId: z.string(),
   eventId: z.string().describe('Also the webhook-id header of every attempt.'),
   eventType: z.string(),
-  orderId: z.string(),
+  orderId: z
+    .string()
+    .describe("The order whose event it sends; for webhook.disabled, the disabled subscription's id."),
   sequence: z.int().min(1),
   status: z.enum(['pending', 'delivered', 'failed']),
   attemptCount: z.int().min(0),

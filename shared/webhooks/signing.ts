@@ -22,11 +22,13 @@ export function generateWebhookSecret(): string {
 
 /**
  * The headers for one delivery attempt. `id` is the event id (stable across retries, so
- * receivers can deduplicate); `body` must be the exact bytes that are sent.
- * Throws when the secret is not a `whsec_`-prefixed base64 key.
+ * receivers can deduplicate); `body` must be the exact bytes that are sent. Each secret adds
+ * its `v1,…` signature, space-separated as Standard Webhooks allows: during a rotation's
+ * overlap a receiver holding either secret verifies the request.
+ * Throws when a secret is not a `whsec_`-prefixed base64 key.
  */
 export function signDelivery(
-  secret: string,
+  secrets: readonly string[],
   id: string,
   timestamp: Date,
   body: string,
@@ -34,6 +36,6 @@ export function signDelivery(
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+    'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(id, timestamp, body)).join(' '),
   };
 }

@@ -1,8 +1,16 @@
-import { newId } from '../ids.js';
+import { firstIdAt, idTime, newId } from '../ids.js';
 import type { PageKey } from '../orders/order-store.js';
 import { ProblemError, problems } from '../problem.js';
 import type { DeliveryQueue } from './delivery-queue.js';
-import type { CreateWebhookRequest, Delivery, Webhook } from './schema.js';
+import { deliveryIdOf } from './fan-out.js';
+import {
+  type CreateWebhookRequest,
+  type Delivery,
+  MAX_RECOVERED_PER_CALL,
+  type Recovery,
+  type RotatedSecret,
+  type Webhook,
+} from './schema.js';
 import type { SecretBox } from './secret-box.js';
 import { generateWebhookSecret } from './signing.js';
 import { checkUrlSyntax, type HostLookup, resolveSafeTarget } from './url-safety.js';
@@ -19,6 +27,8 @@ export interface WebhookServiceOptions {
 export function toWebhook({
   tenantId: _tenantId,
   sealedSecret: _sealed,
+  previousSealedSecret: _previous,
+  disabledCount: _disabledCount,
   ...webhook
 }: WebhookRecord): Webhook {
   return webhook;
@@ -37,6 +47,12 @@ export function toDelivery({
  * the delivery capacity one tenant's endpoints can hold.
  */
 export const MAX_SUBSCRIPTIONS_PER_TENANT = 25;
+
+/** events.md: after a rotation, deliveries carry a signature under the previous secret this long. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** How many recovered deliveries are re-queued at once. */
+const RECOVERY_CONCURRENCY = 10;
 
 /** Webhook subscriptions and their deliveries as the API manages them. */
 export class WebhookService {
@@ -97,7 +113,7 @@ export class WebhookService {
     const webhook = await this.existing(tenantId, webhookId);
     if (webhook.status === 'disabled') {
       throw problems.conflict(
-        `Webhook ${webhookId} is disabled (${webhook.disabledReason}); subscribe again.`,
+        `Webhook ${webhookId} is disabled (${webhook.disabledReason}); recover it (POST /v1/webhooks/${webhookId}/recover) to send again.`,
       );
     }
     const delivery = await this.store.restartDelivery(
@@ -109,6 +125,59 @@ export class WebhookService {
     if (!delivery) throw problems.notFound(`Delivery ${deliveryId}`);
     await this.queue.send({ tenantId, webhookId, deliveryId, orderId: delivery.orderId });
     return toDelivery(delivery);
+  }
+
+  /**
+   * A new signing secret, answered once. For 24 hours deliveries are signed under both, so
+   * receivers can switch without losing one; a second rotation within them drops the oldest.
+   */
+  async rotateSecret(tenantId: string, webhookId: string): Promise<RotatedSecret> {
+    const webhook = await this.existing(tenantId, webhookId);
+    const secret = generateWebhookSecret();
+    const expiresAt = new Date(this.clock().getTime() + ROTATION_OVERLAP_MS).toISOString();
+    const rotated = await this.store.rotateSecret(webhook, {
+      sealedSecret: await this.secrets.seal(secret, { tenantId, webhookId }),
+      previousSealedSecret: webhook.sealedSecret,
+      expiresAt,
+    });
+    if (!rotated)
+      throw problems.concurrentChange('The secret was rotated by another request at the same time; retry.');
+    return { id: webhookId, secret, previousSecretExpiresAt: expiresAt };
+  }
+
+  /**
+   * Queues again every delivery of the subscription for events from `since` on (those it
+   * missed while disabled included), re-enabling it first; deliveries still pending keep their
+   * schedule. At most MAX_RECOVERED_PER_CALL per call: `nextSince` says where to go on.
+   */
+  async recover(tenantId: string, webhookId: string, since: string): Promise<Recovery> {
+    const webhook = await this.existing(tenantId, webhookId);
+    if (webhook.status === 'disabled') await this.store.enableWebhook(tenantId, webhookId);
+    const from = deliveryIdOf(firstIdAt('evt', Date.parse(since)));
+    const found = await this.store.deliveriesFrom(tenantId, webhookId, from, MAX_RECOVERED_PER_CALL + 1);
+    const batch = found.slice(0, MAX_RECOVERED_PER_CALL).filter((delivery) => delivery.status !== 'pending');
+    const now = this.clock().toISOString();
+    for (let start = 0; start < batch.length; start += RECOVERY_CONCURRENCY) {
+      await Promise.all(
+        batch.slice(start, start + RECOVERY_CONCURRENCY).map(async (delivery) => {
+          const restarted = await this.store.restartDelivery(tenantId, webhookId, delivery.id, now);
+          if (restarted) {
+            await this.queue.send({
+              tenantId,
+              webhookId,
+              deliveryId: delivery.id,
+              orderId: delivery.orderId,
+            });
+          }
+        }),
+      );
+    }
+    const next = found[MAX_RECOVERED_PER_CALL];
+    // The next delivery's event time, not its creation: deliveries sort by their event's id.
+    return {
+      requeued: batch.length,
+      ...(next ? { nextSince: new Date(idTime(next.id)).toISOString() } : {}),
+    };
   }
 
   private async existing(tenantId: string, webhookId: string): Promise<WebhookRecord> {

@@ -301,10 +301,8 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Parameters: {
         TableName: targets.tableName,
         Key: aslOrderKey,
-        // A signal still stored on the order is the one that brought the execution here. The
-        // execution's ARN goes with its token, for StopExecution and DescribeExecution.
-        UpdateExpression:
-          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
+        // A signal still stored on the order is the one that brought the execution here.
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
         // The order may have moved before the wait began; then nobody would signal this token.
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: WAIT_ATTRIBUTE_NAMES,
@@ -402,9 +400,7 @@ export function compileWorkflow(workflow: Workflow, targets: CompileTargets): As
       Parameters: {
         TableName: targets.tableName,
         Key: aslOrderKey,
-        // The execution's ARN goes with its token, as at every wait.
-        UpdateExpression:
-          'SET #taskToken = :taskToken, #taskTokenStage = :heldStage, #executionArn = :executionArn REMOVE #pendingSignal',
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :heldStage REMOVE #pendingSignal',
         // Parks only while the order is still here and still held: a release that committed
         // before the wait began found no token to signal.
         ConditionExpression: '#stage = :stage AND size(#order.#holds) > :none',
@@ -459,14 +455,12 @@ const WAIT_ATTRIBUTE_NAMES = {
   '#stage': orderAttributes.stage,
   '#taskToken': orderAttributes.taskToken,
   '#taskTokenStage': orderAttributes.taskTokenStage,
-  '#executionArn': orderAttributes.executionArn,
   '#pendingSignal': orderAttributes.pendingSignal,
 };
 
 function waitAttributeValues(stageId: string): Record<string, unknown> {
   return {
     ':taskToken': { 'S.$': '$$.Task.Token' },
-    ':executionArn': { 'S.$': '$$.Execution.Id' },
     ':stage': { S: stageId },
   };
 }

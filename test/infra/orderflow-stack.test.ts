@@ -12,6 +12,7 @@ import { AUTHORIZER_KEY_CACHE_MS } from '../../functions/authorizer/handler.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { AUTHORIZER_CACHE_TTL } from '../../infra/constructs/api.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/delivery.js';
+import { OWED_START_SWEEP_MINUTES } from '../../infra/constructs/workflows.js';
 import { createOrderflowApp } from '../../infra/orderflow-app.js';
 import {
   EVENTS_STREAM_MAX_RECORD_AGE,
@@ -19,6 +20,7 @@ import {
   type OrderflowStack,
 } from '../../infra/orderflow-stack.js';
 import { createTableInput } from '../../shared/adapters/dynamodb/create-table.js';
+import { DEFAULT_ROUTE_KEY } from '../../shared/http/route-matching.js';
 import { routeKey, routes } from '../../shared/http/routes.js';
 import { tableDefinition } from '../../shared/table.js';
 import {
@@ -93,18 +95,22 @@ describe('the orders table', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has exactly one route per entry of the route table, with the authorizer on tenant routes only', () => {
+  it('has one route per entry of the route table, the authorizer on tenant routes only, and a catch-all for the rest', () => {
     const authorizerId = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').logicalId;
     const synthesized = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
       key: route.Properties.RouteKey,
       authorization: route.Properties.AuthorizationType,
       authorizer: route.Properties.AuthorizerId?.Ref,
     }));
-    const expected = routes.map((route) =>
-      route.auth === 'tenant'
-        ? { key: routeKey(route), authorization: 'CUSTOM', authorizer: authorizerId }
-        : { key: routeKey(route), authorization: 'NONE', authorizer: undefined },
-    );
+    const expected = [
+      ...routes.map((route) =>
+        route.auth === 'tenant'
+          ? { key: routeKey(route), authorization: 'CUSTOM', authorizer: authorizerId }
+          : { key: routeKey(route), authorization: 'NONE', authorizer: undefined },
+      ),
+      // Answers 404 or 405 (with Allow) as problem+json from the api function.
+      { key: DEFAULT_ROUTE_KEY, authorization: 'NONE', authorizer: undefined },
+    ];
     const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
 
     expect(synthesized.sort(byKey)).toEqual(expected.sort(byKey));
@@ -276,8 +282,17 @@ describe('least privilege', () => {
     const queries = allowStatements(template).filter(({ statement }) =>
       JSON.stringify(statement.Resource).includes('/index/'),
     );
-    expect(queries.flatMap(({ roles }) => roles).sort()).toEqual(itemWriters());
+    expect(queries.flatMap(({ roles }) => roles).sort()).toEqual(
+      [...itemWriters(), roleOf(stack.strandedOrdersFunction)].sort(),
+    );
     for (const { statement } of queries) expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+    // The stranded-orders sweep reads the owed-starts index and nothing else of the table by query.
+    const strandedQueries = queries.filter(({ roles }) =>
+      roles.includes(roleOf(stack.strandedOrdersFunction)),
+    );
+    expect(strandedQueries.map(({ statement }) => JSON.stringify(statement.Resource))).toEqual([
+      expect.stringMatching(/\/index\/owedStarts"/),
+    ]);
   });
 
   it('lets only the events function read the table stream', () => {
@@ -471,11 +486,24 @@ describe('event sources', () => {
       .flatMap(({ statement }) => statement.Action);
     expect(actions.filter((action) => /^(dynamodb|states):/.test(action)).sort()).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       'states:DescribeExecution',
       'states:StartExecution',
     ]);
     expect(rolesAllowed(template, 'dynamodb:PutItem', table)).not.toContain(strandedRole);
+  });
+
+  it('sends the stranded-orders function a sweep over owed execution starts every few minutes, not retried', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${OWED_START_SWEEP_MINUTES} minutes)`,
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.strandedOrdersFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
   });
 
   it('feeds the delivery function from the delivery queue, reporting failed messages one by one', () => {

@@ -45,6 +45,7 @@ import { progressOrderService } from './progress-order-service.js';
 import { proposeOrderChange } from './propose-order-change.js';
 import { publishWorkflow } from './publish-workflow.js';
 import { receiveOrderReturn } from './receive-order-return.js';
+import { recoverWebhook } from './recover-webhook.js';
 import { redeliverWebhookDelivery } from './redeliver-webhook-delivery.js';
 import { refundOrderReturn } from './refund-order-return.js';
 import { rejectOrderChange } from './reject-order-change.js';
@@ -54,6 +55,7 @@ import { requestOrderReturn } from './request-order-return.js';
 import { retryOrderActions } from './retry-order-actions.js';
 import { revokeApiKey } from './revoke-api-key.js';
 import { revokeKey } from './revoke-key.js';
+import { rotateWebhookSecret } from './rotate-webhook-secret.js';
 import { setInventory } from './set-inventory.js';
 import { setNotificationRecipients } from './set-notification-recipients.js';
 import { simulateWorkflow } from './simulate-workflow.js';
@@ -111,6 +113,8 @@ export const operations: { [Id in OperationId]: Operation<Id> } = {
   deleteWebhook,
   listWebhookDeliveries,
   redeliverWebhookDelivery,
+  rotateWebhookSecret,
+  recoverWebhook,
   setInventory,
   getInventory,
   listPurchaseOrders,

@@ -1,6 +1,10 @@
 import type { Operation } from './index.js';
 
-export const issueKey: Operation<'issueKey'> = async ({ params, body }, { tenants }) => ({
-  statusCode: 201,
-  body: await tenants.issueKey(params.id, body),
-});
+export const issueKey: Operation<'issueKey'> = async ({ params, body }, { tenants }) => {
+  const key = await tenants.issueKey(params.id, body);
+  return {
+    statusCode: 201,
+    headers: { location: `/v1/admin/tenants/${params.id}/keys/${key.keyId}` },
+    body: key,
+  };
+};

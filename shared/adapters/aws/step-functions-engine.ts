@@ -20,6 +20,7 @@ import {
   type ExecutionRef,
   type ExecutionStart,
   executionName,
+  type SignalOutcome,
   type WorkflowEngine,
 } from '../../orders/workflow-engine.js';
 import { LEGACY_DEFAULT_REVISION } from '../../workflow/default-workflow.js';
@@ -110,18 +111,24 @@ export class StepFunctionsEngine implements WorkflowEngine {
       : this.config.defaultStateMachineArn;
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
     try {
-      await this.client.send(
+      const started = await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.machineOf(execution),
           name: executionName(execution.orderId, execution.attempt),
           input: JSON.stringify(execution.state),
         }),
       );
+      if (!started.executionArn) throw new Error('StartExecution answered no executionArn.');
+      return { executionArn: started.executionArn };
     } catch (error) {
-      // The name is the order id: a second start of the same execution is a no-op.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // The name is the order's and the attempt's: a second start of the same execution starts
+      // nothing. Step Functions answers it with the running execution's ARN when the input is
+      // the same, and with ExecutionAlreadyExists (no ARN) otherwise; then it is the one of
+      // that name under the machine.
+      if (error instanceof ExecutionAlreadyExists) return { executionArn: this.namedArnOf(execution) };
+      throw error;
     }
   }
 
@@ -152,30 +159,40 @@ export class StepFunctionsEngine implements WorkflowEngine {
   }
 
   /**
-   * The ARN the execution recorded on the order when it is this attempt's; otherwise (it has
-   * not reached a wait yet) the one Step Functions gives an execution of that name: executions
-   * of a machine's versions are named under the machine itself.
+   * The ARN StartExecution answered, recorded on the order, when it is this attempt's; else
+   * (an order started before ARNs were recorded, or whose start's answer was lost) the one
+   * Step Functions gives an execution of that name: executions of a machine's versions are
+   * named under the machine itself.
    */
   private executionArnOf(execution: ExecutionRef): string {
     const name = executionName(execution.orderId, execution.attempt);
     if (execution.executionArn?.endsWith(`:${name}`)) return execution.executionArn;
-    const machine = this.machineOf(execution).replace(':stateMachine:', ':execution:').replace(/:\d+$/, '');
-    return `${machine}:${name}`;
+    return this.namedArnOf(execution);
   }
 
-  signal(token: string, output: ExecutionState): Promise<void> {
+  private namedArnOf(execution: ExecutionRef): string {
+    const machine = this.machineOf(execution).replace(':stateMachine:', ':execution:').replace(/:\d+$/, '');
+    return `${machine}:${executionName(execution.orderId, execution.attempt)}`;
+  }
+
+  signal(token: string, output: ExecutionState): Promise<SignalOutcome> {
     return sendSignal(this.client, token, output);
   }
 }
 
 /** Completes a waiting task (SendTaskSuccess); what needs no more than that holds only a client. */
-export async function sendSignal(client: SFNClient, token: string, output: ExecutionState): Promise<void> {
+export async function sendSignal(
+  client: SFNClient,
+  token: string,
+  output: ExecutionState,
+): Promise<SignalOutcome> {
   try {
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+    return 'delivered';
   } catch (error) {
-    // A duplicate or outdated signal: the wait it was for is over.
+    // A duplicate or outdated signal: the wait it was for is over (and perhaps its execution).
     if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
-      return;
+      return 'expired';
     throw error;
   }
 }

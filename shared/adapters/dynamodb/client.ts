@@ -19,6 +19,13 @@ export interface CapacityCollector {
   calls: Record<string, number>;
   /** Capacity units (read and write) per command name. */
   units: Record<string, number>;
+  /** While set, every request as sent (command name and marshalled input), in order: a bench replays them. */
+  requests?: RecordedRequest[];
+}
+
+export interface RecordedRequest {
+  command: string;
+  input: Record<string, unknown>;
 }
 
 export function newCapacityCollector(): CapacityCollector {
@@ -60,6 +67,17 @@ export function collectCapacity(client: DynamoDBClient, collector: CapacityColle
       return result;
     },
     { step: 'initialize', name: 'orderflowCapacityCollector' },
+  );
+  // By the build step a document client has marshalled the input: what is recorded is what is sent.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      collector.requests?.push({
+        command: context.commandName ?? 'unknown',
+        input: structuredClone(args.input as Record<string, unknown>),
+      });
+      return next(args);
+    },
+    { step: 'build', name: 'orderflowRequestRecorder' },
   );
 }
 

@@ -6,20 +6,30 @@ import {
   type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../errors.js';
 import type { NewEvent } from '../../events/catalog.js';
 import { IDEMPOTENCY_RETENTION_S } from '../../http/idempotency-store.js';
 import { numberedEvents } from '../../orders/history.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
+  OrderIdentity,
   OrderRecord,
   OrderStore,
   PageKey,
 } from '../../orders/order-store.js';
 import type { Order, OrderEvent } from '../../orders/schema.js';
-import { ENTITY_ATTRIBUTE, keys, orderAttributes, recordTypes } from '../../table.js';
-import { orderItem, orderRecordOf } from '../../table-records.js';
+import {
+  ENTITY_ATTRIBUTE,
+  type IndexName,
+  keys,
+  OWED_START_SHARDS,
+  orderAttributes,
+  recordTypes,
+} from '../../table.js';
+import { orderItem, orderRecordOf, owedStartAttributes } from '../../table-records.js';
 import { storeCall } from './client.js';
 import { companionItems } from './companion-writes.js';
 import { eventItem, eventOf } from './history-events.js';
@@ -77,7 +87,12 @@ function orderUpdateWrites(
     // The token alone: the stream rebuilds the signal's output from the order it is stored with.
     ...(change.signal ? { [orderAttributes.pendingSignal]: { token: change.signal.token } } : {}),
     ...(actionResults ? { [orderAttributes.actionResults]: actionResults } : {}),
-    ...(change.attempt !== undefined ? { [orderAttributes.attempt]: change.attempt } : {}),
+    ...(change.attempt !== undefined
+      ? {
+          [orderAttributes.attempt]: change.attempt,
+          ...owedStartAttributes(next.id, new Date().toISOString()),
+        }
+      : {}),
     ...(change.enterStage ? { [orderAttributes.stageEnteredAt]: next.updatedAt } : {}),
     [orderAttributes.halted]: change.halted ?? (change.enterStage ? false : current.halted),
   })
@@ -149,7 +164,11 @@ export class DynamoOrderStore implements OrderStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: orderItem(tenantId, order, written.length, 1),
+          // The first execution is owed from here until its start is recorded.
+          Item: {
+            ...orderItem(tenantId, order, written.length, 1),
+            ...owedStartAttributes(order.id, new Date().toISOString()),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -184,6 +203,69 @@ export class DynamoOrderStore implements OrderStore {
     const { items, written } = orderUpdateWrites(this.tableName, tenantId, current, change);
     await storeCall(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     return written;
+  }
+
+  async recordStart(
+    tenantId: string,
+    orderId: string,
+    attempt: number,
+    executionArn: string,
+  ): Promise<boolean> {
+    try {
+      await storeCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.order(tenantId, orderId),
+            UpdateExpression: 'SET #arn = :arn REMOVE #shard, #since',
+            // The first attempt's number is not written until a second one replaces it.
+            ConditionExpression:
+              attempt === 0
+                ? 'attribute_exists(pk) AND (attribute_not_exists(#attempt) OR #attempt = :attempt)'
+                : '#attempt = :attempt',
+            ExpressionAttributeNames: {
+              '#arn': orderAttributes.executionArn,
+              '#shard': orderAttributes.startOwedShard,
+              '#since': orderAttributes.startOwedSince,
+              '#attempt': orderAttributes.attempt,
+            },
+            ExpressionAttributeValues: { ':arn': executionArn, ':attempt': attempt },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  async owedStarts(before: string, limit: number): Promise<OrderIdentity[]> {
+    const found: OrderIdentity[] = [];
+    for (let shard = 0; shard < OWED_START_SHARDS && found.length < limit; shard++) {
+      let startKey: PageKey | undefined;
+      do {
+        const page = await storeCall(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'owedStarts' satisfies IndexName,
+              KeyConditionExpression: '#shard = :shard AND #since < :before',
+              ExpressionAttributeNames: {
+                '#shard': orderAttributes.startOwedShard,
+                '#since': orderAttributes.startOwedSince,
+              },
+              ExpressionAttributeValues: { ':shard': keys.owedStarts(shard), ':before': before },
+              Limit: limit - found.length,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) found.push(keys.orderOfPartition(item.pk as string));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length < limit);
+    }
+    return found;
   }
 
   /**

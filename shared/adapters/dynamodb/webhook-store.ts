@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../errors.js';
@@ -14,11 +15,12 @@ import {
   type AttemptResult,
   type DeliveryRecord,
   KEPT_ATTEMPTS,
+  type SecretRotation,
   type WebhookRecord,
   type WebhookStore,
 } from '../../webhooks/webhook-store.js';
 import { storeCall } from './client.js';
-import { eventOf } from './history-events.js';
+import { eventItem, eventOf } from './history-events.js';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
@@ -115,6 +117,122 @@ export class DynamoWebhookStore implements WebhookStore {
     } catch (error) {
       // Deleted meanwhile: nothing left to disable.
       if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  async rotateSecret(webhook: WebhookRecord, rotation: SecretRotation): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(webhook.tenantId, webhook.id),
+        UpdateExpression:
+          'SET sealedSecret = :secret, previousSealedSecret = :previous, previousSecretExpiresAt = :expires',
+        ConditionExpression: 'sealedSecret = :expected',
+        ExpressionAttributeValues: {
+          ':secret': rotation.sealedSecret,
+          ':previous': rotation.previousSealedSecret,
+          ':expires': rotation.expiresAt,
+          ':expected': webhook.sealedSecret,
+        },
+      }),
+    );
+  }
+
+  async markFailing(tenantId: string, webhookId: string, at: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(tenantId, webhookId),
+        UpdateExpression: 'SET failingSince = if_not_exists(failingSince, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async markHealthy(tenantId: string, webhookId: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(tenantId, webhookId),
+        UpdateExpression: 'REMOVE failingSince',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async disableFailing(
+    webhook: WebhookRecord,
+    failingSince: string,
+    reason: string,
+    at: string,
+    event: OrderEvent,
+  ): Promise<boolean> {
+    const disable = {
+      TableName: this.tableName,
+      Key: keys.webhook(webhook.tenantId, webhook.id),
+      UpdateExpression:
+        'SET #status = :disabled, disabledReason = :reason, disabledAt = :at, disabledCount = :count',
+      ConditionExpression:
+        '#status = :active AND failingSince <= :since AND (attribute_not_exists(disabledCount) OR disabledCount = :previousCount)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':disabled': 'disabled',
+        ':active': 'active',
+        ':reason': reason,
+        ':at': at,
+        ':since': failingSince,
+        ':count': event.sequence,
+        ':previousCount': event.sequence - 1,
+      },
+    };
+    const put = {
+      TableName: this.tableName,
+      Item: eventItem(webhook.tenantId, event),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+    return this.conditionally(
+      new TransactWriteCommand({ TransactItems: [{ Update: disable }, { Put: put }] }),
+    );
+  }
+
+  async enableWebhook(tenantId: string, webhookId: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(tenantId, webhookId),
+        UpdateExpression: 'SET #status = :active REMOVE disabledReason, disabledAt, failingSince',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'active' },
+      }),
+    );
+  }
+
+  async deliveriesFrom(tenantId: string, webhookId: string, fromDeliveryId: string, limit: number) {
+    const { pk, sk } = keys.delivery(tenantId, webhookId, fromDeliveryId);
+    const result = await storeCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': pk, ':from': sk },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (result.Items ?? []).map((item) => withoutKeys<DeliveryRecord>(item));
+  }
+
+  /** Sends a conditional write; false when its condition did not hold. */
+  private async conditionally(command: UpdateCommand | TransactWriteCommand): Promise<boolean> {
+    try {
+      await storeCall(() => this.client.send(command as UpdateCommand));
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
     }
   }
 

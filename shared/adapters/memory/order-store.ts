@@ -4,6 +4,7 @@ import { numberedEvents } from '../../orders/history.js';
 import type {
   IdempotencyCompletion,
   OrderChange,
+  OrderIdentity,
   OrderRecord,
   OrderStore,
   PageKey,
@@ -56,6 +57,7 @@ export class MemoryOrderStore implements OrderStore {
         actionResults: {},
         attempt: 0,
         halted: false,
+        startOwedSince: new Date().toISOString(),
       },
       events: structuredClone(written),
     });
@@ -93,6 +95,7 @@ export class MemoryOrderStore implements OrderStore {
       entry: change.enterStage ? current.entry + 1 : current.entry,
       actionResults: structuredClone(change.actionResults ?? (change.enterStage ? {} : record.actionResults)),
       attempt: change.attempt ?? record.attempt,
+      ...(change.attempt !== undefined ? { startOwedSince: new Date().toISOString() } : {}),
       halted: change.halted ?? (change.enterStage ? false : record.halted),
       stageEnteredAt: change.enterStage ? next.updatedAt : record.stageEnteredAt,
     };
@@ -100,6 +103,27 @@ export class MemoryOrderStore implements OrderStore {
     stored.events.push(...structuredClone(written));
     if (change.idempotency) this.idempotency?.completeWith(tenantId, change.idempotency);
     return written;
+  }
+
+  async recordStart(
+    tenantId: string,
+    orderId: string,
+    attempt: number,
+    executionArn: string,
+  ): Promise<boolean> {
+    const stored = this.orders.get(MemoryOrderStore.key(tenantId, orderId));
+    if (!stored || stored.record.attempt !== attempt) return false;
+    const { startOwedSince: _owed, ...record } = stored.record;
+    stored.record = { ...record, executionArn };
+    return true;
+  }
+
+  async owedStarts(before: string, limit: number): Promise<OrderIdentity[]> {
+    return [...this.orders.values()]
+      .filter(({ record }) => record.startOwedSince !== undefined && record.startOwedSince < before)
+      .sort((a, b) => ((a.record.startOwedSince as string) < (b.record.startOwedSince as string) ? -1 : 1))
+      .slice(0, limit)
+      .map(({ tenantId, record }) => ({ tenantId, orderId: record.order.id }));
   }
 
   /**

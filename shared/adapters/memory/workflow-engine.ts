@@ -1,4 +1,9 @@
-import type { ExecutionRef, ExecutionStart, WorkflowEngine } from '../../orders/workflow-engine.js';
+import type {
+  ExecutionRef,
+  ExecutionStart,
+  SignalOutcome,
+  WorkflowEngine,
+} from '../../orders/workflow-engine.js';
 import { executionName } from '../../orders/workflow-engine.js';
 import type { ExecutionState } from '../../workflow/task-payloads.js';
 
@@ -24,9 +29,14 @@ export class MemoryWorkflowEngine implements WorkflowEngine {
     return { executionTarget: `memory:${tenantId}:${workflowVersion}` };
   }
 
-  async start(execution: ExecutionStart): Promise<void> {
+  /** Makes the next starts fail, as an unreachable engine would. */
+  failStarts = false;
+
+  async start(execution: ExecutionStart): Promise<{ executionArn: string }> {
+    if (this.failStarts) throw new Error('The workflow engine is unreachable.');
     const name = `${execution.tenantId}/${executionName(execution.orderId, execution.attempt)}`;
     if (!this.started.has(name)) this.started.set(name, structuredClone(execution));
+    return { executionArn: `memory:${name}` };
   }
 
   async stop(execution: ExecutionRef): Promise<void> {
@@ -47,8 +57,13 @@ export class MemoryWorkflowEngine implements WorkflowEngine {
     );
   }
 
-  async signal(token: string, output: ExecutionState): Promise<void> {
+  /** Tokens whose wait is over: signals to them are answered `expired`. */
+  readonly expiredTokens = new Set<string>();
+
+  async signal(token: string, output: ExecutionState): Promise<SignalOutcome> {
     if (this.failSignals) throw new Error('The workflow engine is unreachable.');
+    if (this.expiredTokens.has(token)) return 'expired';
     this.signals.push({ token, output: structuredClone(output) });
+    return 'delivered';
   }
 }

@@ -1,4 +1,6 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { MAX_SUBSCRIPTIONS_PER_TENANT } from '../../../shared/webhooks/subscriptions.js';
 import { eventually } from '../../support/eventually.js';
 import { type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
@@ -197,6 +199,15 @@ describe('delivering', () => {
     expect(secondPage.body.items[0].sequence).toBe(3);
   });
 
+  it('names itself in a User-Agent carrying the release that sent it', async () => {
+    const { subscribe, createOrder } = await tenant();
+    const target = await receiver();
+    await subscribe(target);
+    await createOrder();
+    const [delivery] = await target.waitFor(1);
+    expect(delivery?.headers['user-agent']).toBe(`Orderflow-Webhooks/${packageJson.version}`);
+  });
+
   it('publishes no event for a change whose transaction failed its condition', async () => {
     const { as, subscribe, createOrder } = await tenant();
     const target = await receiver();
@@ -322,6 +333,84 @@ describe('delivering', () => {
     expect(hanging.received.length).toBeLessThanOrEqual(4);
     await hanging.waitFor(5, 10_000);
     expect(hanging.maxConcurrent).toBe(4);
+  });
+});
+
+describe('rotating the secret and recovering', () => {
+  it('rotates the secret, and for 24 hours every delivery verifies under the old one and the new one', async () => {
+    const { as, subscribe, createOrder } = await tenant();
+    const target = await receiver();
+    const { id, secret: oldSecret } = await subscribe(target);
+    const rotatedAt = Date.now();
+    const rotated = await as(`/v1/webhooks/${id}/secret/rotate`, { method: 'POST' });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated.body.secret).not.toBe(oldSecret);
+    const expiresAt = Date.parse(rotated.body.previousSecretExpiresAt);
+    expect(expiresAt - rotatedAt).toBeGreaterThanOrEqual(24 * 3600_000 - 60_000);
+    expect(expiresAt - rotatedAt).toBeLessThanOrEqual(24 * 3600_000 + 60_000);
+    const [listed] = (await as('/v1/webhooks')).body.items;
+    expect(listed.previousSecretExpiresAt).toBe(rotated.body.previousSecretExpiresAt);
+    expect(JSON.stringify(listed)).not.toContain(rotated.body.secret.slice(6));
+
+    await createOrder();
+    const [delivery] = await target.waitFor(1);
+    const headers = delivery?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const secret of [oldSecret, rotated.body.secret]) {
+      expect(new Webhook(secret).verify(delivery?.raw as string, headers)).toMatchObject({
+        type: 'order.created',
+      });
+    }
+    expect(
+      (await as('/v1/webhooks/wh_00000000000000000000000000/secret/rotate', { method: 'POST' })).status,
+    ).toBe(404);
+  });
+
+  it('recovers every event since a time, those missed while disabled included, and re-enables the subscription', async () => {
+    const { as, subscribe, createOrder, deliveries } = await tenant();
+    const target = await receiver(statusAt(410, 204));
+    const { id } = await subscribe(target);
+    const gone = await createOrder();
+    await eventually('the webhook to be disabled', async () => {
+      const [listed] = (await as('/v1/webhooks')).body.items;
+      return listed?.status === 'disabled';
+    });
+    const since = new Date().toISOString();
+    const missed = await createOrder();
+    const recorded = await eventually('the missed event to be recorded', async () => {
+      const items = await deliveries(id);
+      return items.length === 2 && items;
+    });
+    expect(recorded[0]).toMatchObject({ orderId: missed.id, status: 'failed', attemptCount: 0 });
+    expect(target.received).toHaveLength(1);
+
+    const recovered = await as(`/v1/webhooks/${id}/recover`, { method: 'POST', body: { since } });
+    expect(recovered.status).toBe(202);
+    expect(recovered.body).toEqual({ requeued: 1 });
+    const [, resent] = await target.waitFor(2);
+    expect(resent?.verified).toBe(true);
+    expect(resent?.body.data.order.id).toBe(missed.id);
+    const [listed] = (await as('/v1/webhooks')).body.items;
+    expect(listed.status).toBe('active');
+    expect(listed.disabledReason).toBeUndefined();
+
+    const all = await as(`/v1/webhooks/${id}/recover`, {
+      method: 'POST',
+      body: { since: '2020-01-01T00:00:00Z' },
+    });
+    expect(all.body).toEqual({ requeued: 2 });
+    const received = await target.waitFor(4);
+    expect(
+      received
+        .slice(2)
+        .map((r) => r.body.data.order.id)
+        .sort(),
+    ).toEqual([gone.id, missed.id].sort());
+
+    const bad = await as(`/v1/webhooks/${id}/recover`, { method: 'POST', body: { since: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['/since']);
   });
 });
 

@@ -168,7 +168,12 @@ describe('the events function', () => {
 
   it('sends the signal a change stored on an order once, when the change that stored it comes by', async () => {
     const sent: unknown[][] = [];
-    const signals = { signal: vi.fn(async (...args: unknown[]) => void sent.push(args)) };
+    const signals = {
+      signal: vi.fn(async (...args: unknown[]) => {
+        sent.push(args);
+        return 'delivered' as const;
+      }),
+    };
     const event: DynamoDBStreamEvent = {
       Records: [
         orderChange('token-1'),

@@ -12,12 +12,13 @@ import { keys, orderAttributes } from '../../../shared/table.js';
 import { builtInDefaultWorkflows } from '../../../shared/workflow/default-workflow.js';
 import { eventually } from '../../support/eventually.js';
 import { sampleOrder, useStack } from '../../support/stack.js';
+import { storeUnstartedOrder } from '../../support/unstarted-order.js';
 
 const api = useStack();
 const sfn = mockClient(SFNClient);
 const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orderflow-default';
 
-function handler() {
+function handler(clock?: () => Date) {
   const client = createDocumentClient({
     tableName: TABLE_NAME,
     endpoint: api.stack.dynamo.endpoint,
@@ -34,11 +35,11 @@ function handler() {
   });
   return {
     store,
-    handle: createStrandedOrdersHandler({
-      store,
-      workflows: new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows),
-      engine,
-    }),
+    workflows: new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows),
+    handle: createStrandedOrdersHandler(
+      { store, workflows: new DynamoWorkflowStore(client, TABLE_NAME, builtInDefaultWorkflows), engine },
+      clock,
+    ),
   };
 }
 
@@ -51,7 +52,7 @@ async function endedExecution(status: string, error: string | null) {
   );
   await api.stack.engine.stop({ tenantId: 'demo', orderId: body.id, attempt: 0 });
   const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:${body.id}`;
-  // On AWS the execution's first wait records its own ARN on the order, as the local one did.
+  // On AWS the start recorded the ARN StartExecution answered, as the local one did its own.
   await createDocumentClient({
     tableName: TABLE_NAME,
     endpoint: api.stack.dynamo.endpoint,
@@ -75,7 +76,10 @@ async function endedExecution(status: string, error: string | null) {
   return {
     orderId: body.id as string,
     executionArn,
-    event: { detail: { executionArn, status, input, error } },
+    event: {
+      'detail-type': 'Step Functions Execution Status Change' as const,
+      detail: { executionArn, status, input, error },
+    },
   };
 }
 
@@ -97,7 +101,7 @@ describe('the stranded-orders function', () => {
       stage: 'preliminary',
       entry: 1,
     });
-    expect((await store.get('demo', orderId))?.attempt).toBe(1);
+    expect(await store.get('demo', orderId)).toMatchObject({ attempt: 1, executionArn: `${executionArn}-1` });
   });
 
   it('resumes an order whose execution outlived Step Functions’ year', async () => {
@@ -119,5 +123,39 @@ describe('the stranded-orders function', () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' } as never);
     expect(await handle(replaced.event)).toEqual({ outcome: 'live' });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('the scheduled sweep of the stranded-orders function', () => {
+  const sweep = { 'detail-type': 'Scheduled Event', time: '2026-12-02T02:00:00Z' } as const;
+
+  it('starts the execution an order was owed when its process died after the write, and records its ARN', async () => {
+    const { handle, store, workflows } = handler(() => new Date(Date.now() + 60 * 60_000));
+    const order = await storeUnstartedOrder(store, workflows, 'demo');
+    const startedArn = `arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:${order.id}`;
+    sfn.on(StartExecutionCommand).resolves({ executionArn: startedArn, startDate: new Date() });
+
+    expect(await handle(sweep)).toMatchObject({ started: 1, failed: 0 });
+    const starts = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(starts).toEqual([{ stateMachineArn: machine, name: order.id, input: expect.any(String) }]);
+    expect(JSON.parse(starts[0]?.input as string)).toMatchObject({
+      tenantId: 'demo',
+      orderId: order.id,
+      stage: order.stage,
+      entry: 1,
+      version: order.version,
+    });
+    const started = await store.get('demo', order.id);
+    expect(started).toMatchObject({ attempt: 0, executionArn: startedArn });
+    expect(started?.startOwedSince).toBeUndefined();
+    expect(await handle(sweep)).toMatchObject({ owed: 0, started: 0 });
+  });
+
+  it('fails the invocation, for the alarm, when an owed start fails again, and keeps it owed', async () => {
+    const { handle, store, workflows } = handler(() => new Date(Date.now() + 60 * 60_000));
+    const order = await storeUnstartedOrder(store, workflows, 'demo');
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+    await expect(handle(sweep)).rejects.toThrow('1 of 1 owed executions did not start.');
+    expect((await store.get('demo', order.id))?.startOwedSince).toEqual(expect.any(String));
   });
 });

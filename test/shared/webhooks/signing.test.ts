@@ -22,7 +22,7 @@ describe('signDelivery', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
         const body = JSON.stringify({ id: 'evt_1', text });
-        const headers = signDelivery(secret, 'evt_1', new Date(), body);
+        const headers = signDelivery([secret], 'evt_1', new Date(), body);
         expect(new Webhook(secret).verify(body, { ...headers })).toEqual({ id: 'evt_1', text });
       }),
     );
@@ -30,7 +30,7 @@ describe('signDelivery', () => {
 
   it('sends the event id and the unix time in seconds', () => {
     const headers = signDelivery(
-      generateWebhookSecret(),
+      [generateWebhookSecret()],
       'evt_42',
       new Date('2026-11-26T10:00:00.900Z'),
       '{}',
@@ -42,7 +42,7 @@ describe('signDelivery', () => {
 
   it('makes signatures that another secret or a changed body fails to verify', () => {
     const body = '{"id":"evt_1"}';
-    const headers = signDelivery(generateWebhookSecret(), 'evt_1', new Date(), body);
+    const headers = signDelivery([generateWebhookSecret()], 'evt_1', new Date(), body);
     expect(() => new Webhook(generateWebhookSecret()).verify(body, { ...headers })).toThrow(
       WebhookVerificationError,
     );
@@ -51,8 +51,19 @@ describe('signDelivery', () => {
     );
   });
 
+  it('signs under each secret it is given, so either one verifies the request', () => {
+    const [current, previous, unrelated] = [1, 2, 3].map(generateWebhookSecret) as [string, string, string];
+    const body = '{"id":"evt_1"}';
+    const headers = signDelivery([current, previous], 'evt_1', new Date(), body);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+={0,2} v1,[A-Za-z0-9+/]+={0,2}$/);
+    for (const secret of [current, previous]) {
+      expect(new Webhook(secret).verify(body, { ...headers })).toEqual({ id: 'evt_1' });
+    }
+    expect(() => new Webhook(unrelated).verify(body, { ...headers })).toThrow(WebhookVerificationError);
+  });
+
   it('throws for a secret that is not base64 key material', () => {
-    expect(() => signDelivery('whsec_', 'evt_1', new Date(), '{}')).toThrow();
-    expect(() => signDelivery('whsec_not base64!', 'evt_1', new Date(), '{}')).toThrow();
+    expect(() => signDelivery(['whsec_'], 'evt_1', new Date(), '{}')).toThrow();
+    expect(() => signDelivery(['whsec_not base64!'], 'evt_1', new Date(), '{}')).toThrow();
   });
 });

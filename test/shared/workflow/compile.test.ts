@@ -94,19 +94,16 @@ describe('compileWorkflow', () => {
         Key: { pk: { 'S.$': "States.Format('T#{}#O#{}', $.tenantId, $.orderId)" }, sk: { S: 'ORDER' } },
         // The signal that brought the execution here has been delivered: the wait forgets it.
         // The execution's ARN goes with the token: StopExecution and DescribeExecution take it.
-        UpdateExpression:
-          'SET #taskToken = :taskToken, #taskTokenStage = :stage, #executionArn = :executionArn REMOVE #pendingSignal',
+        UpdateExpression: 'SET #taskToken = :taskToken, #taskTokenStage = :stage REMOVE #pendingSignal',
         ConditionExpression: '#stage = :stage',
         ExpressionAttributeNames: {
           '#stage': 'stage',
           '#taskToken': 'taskToken',
           '#taskTokenStage': 'taskTokenStage',
-          '#executionArn': 'executionArn',
           '#pendingSignal': 'pendingSignal',
         },
         ExpressionAttributeValues: {
           ':taskToken': { 'S.$': '$$.Task.Token' },
-          ':executionArn': { 'S.$': '$$.Execution.Id' },
           ':stage': { S: 'submitted' },
         },
       },
@@ -518,7 +515,6 @@ describe('the compiled default workflow, run in the local ASL interpreter', () =
       expect.objectContaining({
         ExpressionAttributeValues: {
           ':taskToken': { S: 'token-1' },
-          ':executionArn': { S: expect.any(String) },
           ':stage': { S: 'confirmed' },
         },
       }),

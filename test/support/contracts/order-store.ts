@@ -55,6 +55,7 @@ export function describeOrderStoreContract(name: string, setUp: () => OrderStore
         actionResults: {},
         attempt: 0,
         halted: false,
+        startOwedSince: expect.any(String),
       });
       await expect(store.create(tenantId, order, [])).rejects.toBeInstanceOf(ConflictError);
       expect(await store.get(tenant(), order.id)).toBeUndefined();
@@ -117,6 +118,43 @@ export function describeOrderStoreContract(name: string, setUp: () => OrderStore
       expect(entered).toMatchObject({ entry: 2, stageEnteredAt: at, actionResults: {}, halted: false });
       expect(entered.taskToken).toBeUndefined();
       expect(entered.taskTokenStage).toBeUndefined();
+    });
+
+    it('owes a new order its first execution until the start is recorded, and a new attempt its own', async () => {
+      const { store } = setUp();
+      const tenantId = tenant();
+      const order = orderAt('2026-11-26T10:00:00.000Z');
+      const owedNow = async () =>
+        (await store.owedStarts('9999-12-31T00:00:00.000Z', 100_000)).filter(
+          (owed) => owed.tenantId === tenantId,
+        );
+      await store.create(tenantId, order, []);
+      expect(await owedNow()).toEqual([{ tenantId, orderId: order.id }]);
+      // Owed only since the write: a sweep with a grace leaves a start that may still be under way.
+      expect(
+        (await store.owedStarts('2000-01-01T00:00:00.000Z', 100_000)).filter(
+          (owed) => owed.tenantId === tenantId,
+        ),
+      ).toEqual([]);
+
+      expect(await store.recordStart(tenantId, order.id, 0, 'arn:execution:first')).toBe(true);
+      const started = (await store.get(tenantId, order.id)) as OrderRecord;
+      expect(started.executionArn).toBe('arn:execution:first');
+      expect(started.startOwedSince).toBeUndefined();
+      expect(await owedNow()).toEqual([]);
+
+      await store.update(tenantId, started, { order: started.order, events: [], attempt: 1 });
+      expect(await owedNow()).toEqual([{ tenantId, orderId: order.id }]);
+      // The answer of an earlier attempt's start comes too late: it neither records nor clears.
+      expect(await store.recordStart(tenantId, order.id, 0, 'arn:execution:late')).toBe(false);
+      expect((await store.get(tenantId, order.id))?.executionArn).toBe('arn:execution:first');
+      expect(await store.recordStart(tenantId, order.id, 1, 'arn:execution:second')).toBe(true);
+      expect(await store.get(tenantId, order.id)).toMatchObject({
+        attempt: 1,
+        executionArn: 'arn:execution:second',
+      });
+      expect(await owedNow()).toEqual([]);
+      expect(await store.recordStart(tenantId, 'ord_missing', 0, 'arn:execution:none')).toBe(false);
     });
 
     it("lists a tenant's orders newest first, by stage and by customer, and no one else's", async () => {

@@ -8,12 +8,20 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
   StopExecutionCommand,
+  TaskDoesNotExist,
   TaskTimedOut,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sampleOrder } from '../../../../local/sample-order.js';
 import { StepFunctionsEngine } from '../../../../shared/adapters/aws/step-functions-engine.js';
+import { MemoryOrderStore } from '../../../../shared/adapters/memory/order-store.js';
+import { MemoryWorkflowStore } from '../../../../shared/adapters/memory/workflow-store.js';
+import { CreateOrderRequest } from '../../../../shared/orders/schema.js';
+import { OrderService } from '../../../../shared/orders/service.js';
+import { defaultWorkflow } from '../../../../shared/workflow/default-workflow.js';
+import type { Workflow } from '../../../../shared/workflow/schema.js';
 
 const sfn = mockClient(SFNClient);
 const config = {
@@ -57,7 +65,7 @@ describe('the Step Functions engine', () => {
   });
 
   it('runs orders pinned to the first built-in default on its own machine, and newer ones on the current', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:started', startDate: new Date() });
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const builtIn = { tenantId: 'ten_1', orderId: 'ord_9', workflowVersion: 0, attempt: 0, state };
     await engine.start({ ...builtIn, workflowRevision: 1 });
@@ -82,9 +90,10 @@ describe('the Step Functions engine', () => {
     expect(sfn.commandCalls(CreateStateMachineCommand)).toHaveLength(0);
   });
 
-  it('starts executions on the pinned version, named after the order, and treats a second start as done', async () => {
-    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: 'x', startDate: new Date() });
-    await engine.start({
+  it('starts executions on the pinned version, named after the order, and answers the ARN Step Functions gave', async () => {
+    const startedArn = 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1';
+    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: startedArn, startDate: new Date() });
+    const started = await engine.start({
       tenantId: 'ten_1',
       orderId: 'ord_1',
       workflowVersion: 2,
@@ -92,20 +101,47 @@ describe('the Step Functions engine', () => {
       attempt: 0,
       state,
     });
-    sfn.on(StartExecutionCommand).rejects(smithyError(ExecutionAlreadyExists));
-    await engine.start({ tenantId: 'ten_1', orderId: 'ord_1', workflowVersion: 0, attempt: 1, state });
-    const [first, second] = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
-    expect(first).toEqual({
+    expect(started).toEqual({ executionArn: startedArn });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
       stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
       name: 'ord_1',
       input: JSON.stringify(state),
     });
-    expect(second).toMatchObject({ stateMachineArn: config.defaultStateMachineArn, name: 'ord_1-1' });
   });
 
-  it('signals with the stored token and ignores a token whose wait is over', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(smithyError(TaskTimedOut));
-    await engine.signal('token-1', state);
+  it('treats a second start of the same execution as done, answering the ARN of the execution of that name', async () => {
+    // Step Functions names no ARN when the execution exists with another input, or is over.
+    sfn.on(StartExecutionCommand).rejects(smithyError(ExecutionAlreadyExists));
+    const again = await engine.start({
+      tenantId: 'ten_1',
+      orderId: 'ord_1',
+      workflowVersion: 2,
+      executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+      attempt: 1,
+      state,
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({
+      stateMachineArn: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:2`,
+      name: 'ord_1-1',
+    });
+    expect(again).toEqual({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1-1',
+    });
+  });
+
+  it('refuses a StartExecution answer without an ARN rather than record none', async () => {
+    sfn.on(StartExecutionCommand).resolves({ startDate: new Date() } as never);
+    await expect(
+      engine.start({ tenantId: 'ten_1', orderId: 'ord_1', workflowVersion: 0, attempt: 0, state }),
+    ).rejects.toThrow('no executionArn');
+  });
+
+  it('signals with the stored token and answers "expired" for a token whose wait is over', async () => {
+    sfn.on(SendTaskSuccessCommand).resolvesOnce({}).rejects(smithyError(TaskTimedOut));
+    expect(await engine.signal('token-1', state)).toBe('delivered');
+    expect(await engine.signal('token-1', state)).toBe('expired');
+    sfn.on(SendTaskSuccessCommand).rejects(smithyError(TaskDoesNotExist));
+    expect(await engine.signal('token-1', state)).toBe('expired');
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toEqual({
       taskToken: 'token-1',
       output: JSON.stringify(state),
@@ -130,7 +166,7 @@ describe('the Step Functions engine', () => {
     await expect(engine.signal('token-2', state)).rejects.toThrow('throttled');
   });
 
-  it('stops an execution by the ARN it recorded on the order, when it is the attempt being stopped', async () => {
+  it('stops an execution by the ARN recorded on the order when it started, when it is the attempt being stopped', async () => {
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const recorded = 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-tenant-ten_1:ord_1-2';
     await engine.stop({ tenantId: 'ten_1', orderId: 'ord_1', attempt: 2, executionArn: recorded });
@@ -160,5 +196,47 @@ describe('the Step Functions engine', () => {
     expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:orderflow-default:ord_1-1',
     });
+  });
+});
+
+describe('the execution ARN an order keeps', () => {
+  it('is the one StartExecution answered, and it is what StopExecution gets when a migration replaces the execution', async () => {
+    const store = new MemoryOrderStore();
+    const workflows = new MemoryWorkflowStore<Workflow>(defaultWorkflow);
+    const reserved = await workflows.reserve('ten_1', {
+      workflow: defaultWorkflow,
+      executionTarget: `${config.stateMachineArnPrefix}orderflow-tenant-ten_1:1`,
+      document: {},
+      asl: '{}',
+      aslSha256: '',
+      publishedBy: { type: 'system' },
+      publishedAt: '2026-12-01T00:00:00.000Z',
+    });
+    await workflows.activate('ten_1', reserved);
+    const orders = new OrderService(store, workflows, engine);
+    const principal = { tenantId: 'ten_1', keyId: 'key_1', role: 'admin', scopes: ['*'] } as const;
+    // Answers that no rebuilding from the machine's name would produce.
+    const answered = (name: string) =>
+      `arn:aws:states:eu-west-1:123456789012:execution:answered-by-sfn:${name}`;
+    sfn.on(StartExecutionCommand).callsFake(async (input: { name: string }) => ({
+      executionArn: answered(input.name),
+      startDate: new Date(),
+    }));
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+
+    const order = await orders.create(principal, CreateOrderRequest.parse(sampleOrder), () => undefined);
+    expect(await store.get('ten_1', order.id)).toMatchObject({ executionArn: answered(order.id) });
+    await orders.migrate(principal, order.id, 0);
+
+    expect(sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: answered(order.id), cause: 'Replaced by a newer execution of the order.' },
+    ]);
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ stateMachineArn: reserved.executionTarget, name: order.id }),
+      expect.objectContaining({ stateMachineArn: config.defaultStateMachineArn, name: `${order.id}-1` }),
+    ]);
+    const migrated = await store.get('ten_1', order.id);
+    expect(migrated).toMatchObject({ attempt: 1, executionArn: answered(`${order.id}-1`) });
+    expect(migrated?.startOwedSince).toBeUndefined();
   });
 });
