@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { locateJson, type SourcePosition } from '../shared/json-source.js';
+import { Currency } from '../shared/orders/schema.js';
 import { SimulateRequest } from '../shared/simulation/schema.js';
 import { issuesToProblems, sentence } from '../shared/validation.js';
 import { compileWorkflow } from '../shared/workflow/compile.js';
-import { workflowToMermaid } from '../shared/workflow/diagram.js';
-import { workflowToSvg } from '../shared/workflow/diagram-svg.js';
+import { workflowToMermaid, workflowToSvg } from '../shared/workflow/diagram.js';
+import { graphvizInProcess } from '../shared/workflow/diagram-svg.js';
 import { type ValidationResult, validateWorkflow } from '../shared/workflow/validate.js';
 
 /** Stand-ins for the deployed table and task function, for looking at the ASL offline. */
@@ -23,7 +24,8 @@ const USAGE = `usage:
   orderflow workflow validate <file>
   orderflow workflow compile <file> [--table NAME] [--task-arn ARN]
       (defaults: --table ${PLACEHOLDER_TABLE} --task-arn ${PLACEHOLDER_TASK_ARN})
-  orderflow workflow diagram <file> [-o out.svg] [--mermaid]
+  orderflow workflow diagram <file> [-o out.svg] [--mermaid] [--currency GBP]
+      (--currency: amounts in conditions read as £500.00 rather than 500.00)
   orderflow workflow simulate <file> --order <order.json> [--steps <steps.json>] [--role ROLE]
       (a dry run of one order: its path, actions, refused steps and cost; --role default owner)
 `;
@@ -68,6 +70,7 @@ async function main(args: string[]): Promise<number> {
       'task-arn': { type: 'string' },
       output: { type: 'string', short: 'o' },
       mermaid: { type: 'boolean' },
+      currency: { type: 'string' },
       order: { type: 'string' },
       steps: { type: 'string' },
       role: { type: 'string' },
@@ -106,9 +109,13 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'diagram': {
+      if (values.currency !== undefined && !Currency.safeParse(values.currency).success) {
+        throw new InputError(`--currency ${values.currency}: not an ISO-4217 code such as GBP.`);
+      }
+      const options = values.currency ? { currency: values.currency } : {};
       const picture = values.mermaid
-        ? workflowToMermaid(result.workflow)
-        : await workflowToSvg(result.workflow);
+        ? workflowToMermaid(result.workflow, options)
+        : await workflowToSvg(result.workflow, options, graphvizInProcess);
       if (!values.output) {
         process.stdout.write(picture);
         return 0;

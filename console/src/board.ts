@@ -1,4 +1,15 @@
-import { type ApiResult, call, h, type Problem, problemView, reasonOf } from './api.js';
+import { formatMoney } from '../../shared/money.js';
+import type { OrderOperations } from '../../shared/orders/operation-options.js';
+import { type ApiResult, call, h, type Problem, problemView } from './api.js';
+import {
+  type Act,
+  guardedButton,
+  holdsView,
+  type OperatedOrder,
+  returnsView,
+  shipmentsView,
+} from './order-operations.js';
+import { SAMPLE_ORDER } from './sample-order.js';
 
 interface Stage {
   id: string;
@@ -13,16 +24,14 @@ interface OrderLine {
   readyQuantity?: number;
   shippedQuantity?: number;
 }
-interface Order {
+interface Order extends OperatedOrder {
   id: string;
   stage: string;
   version: number;
   customer?: { name?: string; email?: string };
   items: OrderLine[];
   services: { code: string; description?: string; status?: string }[];
-  shipments: { items: { sku: string; quantity: number }[] }[];
   totals: { currency: string; grand: number };
-  holds?: { id: string; reason: string }[];
   createdAt: string;
 }
 interface Page<T> {
@@ -38,8 +47,6 @@ interface TransitionOption {
 }
 
 const PAGE = 10;
-const money = (minor: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
 
 export async function showBoard(root: HTMLElement): Promise<void> {
   const workflow = await call<{ name: string; stages: Stage[] }>('GET', '/v1/workflow');
@@ -72,7 +79,56 @@ export async function showBoard(root: HTMLElement): Promise<void> {
   );
   const columns = h('div', { class: 'columns' });
   const details = h('section', { class: 'details', 'aria-label': 'Order details', 'aria-live': 'polite' });
-  root.append(h('h2', { text: `Orders — ${workflow.body.name}` }), filters, columns, details);
+  const orderInput = h(
+    'textarea',
+    { id: 'new-order', rows: 8, cols: 60 },
+    JSON.stringify(SAMPLE_ORDER, null, 2),
+  );
+  const creation = h('div', { 'aria-live': 'polite' });
+  const newOrder = h(
+    'details',
+    { class: 'new-order' },
+    h('summary', { text: 'New order' }),
+    h(
+      'form',
+      {
+        'aria-label': 'New order',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void createOrder();
+        },
+      },
+      h('label', { for: 'new-order', text: 'Order (JSON, as POST /v1/orders takes it)' }),
+      orderInput,
+      h('p', {}, h('button', { type: 'submit', text: 'Create order' })),
+      creation,
+    ),
+  );
+  root.append(h('h2', { text: `Orders — ${workflow.body.name}` }), newOrder, filters, columns, details);
+
+  async function createOrder(): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(orderInput.value);
+    } catch (error) {
+      creation.replaceChildren(
+        problemView({
+          status: 400,
+          title: 'Not JSON',
+          detail: `The order is not valid JSON: ${(error as Error).message}`,
+        }),
+      );
+      return;
+    }
+    const created = await call<Order>('POST', '/v1/orders', body);
+    if (!created.ok) {
+      creation.replaceChildren(problemView(created.problem));
+      return;
+    }
+    creation.replaceChildren();
+    await refresh();
+    await showOrder(created.body.id, h('p', { class: 'ok', role: 'status', text: 'Order created.' }));
+  }
 
   const query = (stage: string, cursor?: string) => {
     const params = new URLSearchParams({ stage, limit: String(PAGE) });
@@ -121,7 +177,10 @@ export async function showBoard(root: HTMLElement): Promise<void> {
           class: 'customer',
           text: order.customer?.name ?? order.customer?.email ?? 'No customer',
         }),
-        h('span', { class: 'total', text: money(order.totals.grand, order.totals.currency) }),
+        h('span', {
+          class: 'total',
+          text: formatMoney(order.totals.grand, order.totals.currency),
+        }),
         h('span', { class: 'id', text: order.id }),
       ),
     );
@@ -135,7 +194,7 @@ export async function showBoard(root: HTMLElement): Promise<void> {
   async function showOrder(id: string, outcome?: HTMLElement): Promise<void> {
     const [order, options, events] = await Promise.all([
       call<Order>('GET', `/v1/orders/${id}`),
-      call<{ items: TransitionOption[] }>('GET', `/v1/orders/${id}/transitions`),
+      call<{ items: TransitionOption[]; operations: OrderOperations }>('GET', `/v1/orders/${id}/transitions`),
       call<
         Page<{
           type: string;
@@ -160,13 +219,22 @@ export async function showBoard(root: HTMLElement): Promise<void> {
         {},
         `Stage `,
         h('strong', { class: 'stage', text: stages.find((s) => s.id === o.stage)?.label ?? o.stage }),
-        ` · version ${o.version} · ${o.customer?.name ?? ''} ${o.customer?.email ?? ''} · ${money(o.totals.grand, o.totals.currency)}`,
+        ` · version ${o.version} · ${o.customer?.name ?? ''} ${o.customer?.email ?? ''} · ${formatMoney(o.totals.grand, o.totals.currency)}`,
       ),
       o.holds?.length
         ? h('p', { class: 'hold', text: `On hold: ${o.holds.map((hold) => hold.reason).join(', ')}` })
         : '',
       outcome ?? '',
       transitionsView(o, options),
+      options.ok
+        ? h(
+            'div',
+            { class: 'operations' },
+            ...[holdsView, shipmentsView, returnsView].map((view) =>
+              view(o, options.body.operations, act(o.id)),
+            ),
+          )
+        : '',
       h(
         'table',
         {},
@@ -225,6 +293,18 @@ export async function showBoard(root: HTMLElement): Promise<void> {
     );
   }
 
+  /** Every call the details make: the board and the order are shown again, with the outcome. */
+  function act(orderId: string): Act {
+    return async (method, path, body, done) => {
+      const answer = await call(method, path, body);
+      await refresh();
+      await showOrder(
+        orderId,
+        answer.ok ? h('p', { class: 'ok', role: 'status', text: done }) : problemView(answer.problem),
+      );
+    };
+  }
+
   function transitionsView(order: Order, options: ApiResult<{ items: TransitionOption[] }>): HTMLElement {
     if (!options.ok) return problemView(options.problem);
     const carrier = h('input', { id: 'shipment-carrier', placeholder: 'UPS' });
@@ -237,46 +317,36 @@ export async function showBoard(root: HTMLElement): Promise<void> {
       needsShipment
         ? h(
             'p',
-            { class: 'shipment' },
+            { class: 'shipment form' },
             h('label', { for: 'shipment-carrier', text: 'Carrier' }),
             carrier,
             h('label', { for: 'shipment-tracking', text: 'Tracking number' }),
             tracking,
           )
         : null,
-      ...options.body.items.map((option) => {
-        const reasonId = `reason-${option.to}`;
-        return h(
+      ...options.body.items.map((option) =>
+        h(
           'p',
           {},
-          h('button', {
-            type: 'button',
-            text: option.label,
-            'data-to': option.to,
-            disabled: !option.allowed,
-            'aria-describedby': option.problem ? reasonId : undefined,
-            onclick: async () => {
+          ...guardedButton(
+            option.label,
+            option,
+            option.to,
+            async () => {
               const shipment = option.needsShipment
                 ? { carrier: carrier.value || undefined, trackingNumber: tracking.value || undefined }
                 : undefined;
-              const moved = await call<Order>('POST', `/v1/orders/${order.id}/transitions`, {
-                to: option.to,
-                ...(shipment ? { shipment } : {}),
-              });
-              await refresh();
-              await showOrder(
-                order.id,
-                moved.ok
-                  ? h('p', { class: 'ok', role: 'status', text: `Moved to ${option.label}.` })
-                  : problemView(moved.problem),
+              await act(order.id)(
+                'POST',
+                `/v1/orders/${order.id}/transitions`,
+                { to: option.to, ...(shipment ? { shipment } : {}) },
+                `Moved to ${option.label}.`,
               );
             },
-          }),
-          option.problem
-            ? h('span', { id: reasonId, class: 'reason', text: reasonOf(option.problem) })
-            : null,
-        );
-      }),
+            { 'data-to': option.to },
+          ),
+        ),
+      ),
       options.body.items.length === 0 ? h('p', { text: 'No manual transitions from this stage.' }) : null,
     );
   }

@@ -7,6 +7,7 @@ import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirro
 import { call, h, type Problem, problemView } from './api.js';
 import { offsetOfPointer, pathAtCursor } from './json-positions.js';
 import { lineDiff } from './line-diff.js';
+import { SAMPLE_ORDER } from './sample-order.js';
 
 type Schema = {
   type?: string;
@@ -21,14 +22,6 @@ type Schema = {
   description?: string;
 };
 type Issue = { path: string; message: string };
-
-const SAMPLE_ORDER = {
-  currency: 'GBP',
-  customer: { name: 'Ada Lovelace', email: 'ada@example.com' },
-  items: [{ sku: 'CARD-100', name: 'Business cards', quantity: 500, unitPrice: 12 }],
-  attachments: [{ name: 'proof.pdf', kind: 'proof', url: 'https://files.example.com/proof.pdf' }],
-  shipping: { method: 'carrier', carrier: 'UPS' },
-};
 
 /** The schema nodes a path leads to, through $ref, oneOf and anyOf. */
 function nodesAt(root: Schema, path: (string | number)[]): Schema[] {
@@ -88,6 +81,23 @@ export async function showStudio(root: HTMLElement): Promise<void> {
   const errorList = h('ul', { class: 'errors', 'aria-label': 'Validation errors', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', role: 'status' });
   const diagram = h('img', { class: 'diagram', alt: 'The workflow diagram' });
+  // A workflow is wide: the side column shows it whole but small, this shows it at full size.
+  const enlarge = h('button', {
+    type: 'button',
+    class: 'enlarge',
+    'aria-pressed': 'false',
+    text: 'Enlarge diagram',
+  });
+  const setEnlarged = (on: boolean) => {
+    diagram.classList.toggle('enlarged', on);
+    enlarge.setAttribute('aria-pressed', String(on));
+    enlarge.textContent = on ? 'Close diagram' : 'Enlarge diagram';
+  };
+  enlarge.addEventListener('click', () => setEnlarged(!diagram.classList.contains('enlarged')));
+  diagram.addEventListener('click', () => setEnlarged(false));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') setEnlarged(false);
+  });
   const output = h('div', { class: 'output', 'aria-live': 'polite' });
   const publishButton = h('button', { type: 'button', text: 'Publish' });
   const publishReason = h('span', { id: 'publish-reason', class: 'reason' });
@@ -184,12 +194,25 @@ export async function showStudio(root: HTMLElement): Promise<void> {
     );
   }
 
+  const orderInput = h('textarea', { id: 'sim-order', rows: 8 }, JSON.stringify(SAMPLE_ORDER, null, 2));
+
+  /** The sample order's currency, which the diagram shows amounts in. */
+  function sampleCurrency(): string | undefined {
+    try {
+      const currency = (JSON.parse(orderInput.value) as { currency?: unknown }).currency;
+      return typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function drawDiagram(document: unknown): Promise<void> {
-    const drawn = await call<string>('POST', '/v1/workflow/diagram', document, 'image/svg+xml');
+    const currency = sampleCurrency();
+    const path = `/v1/workflow/diagram${currency ? `?currency=${currency}` : ''}`;
+    const drawn = await call<string>('POST', path, document, 'image/svg+xml');
     if (drawn.ok) diagram.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(drawn.body)))}`;
   }
 
-  const orderInput = h('textarea', { id: 'sim-order', rows: 8 }, JSON.stringify(SAMPLE_ORDER, null, 2));
   const stepsInput = h(
     'textarea',
     { id: 'sim-steps', rows: 5 },
@@ -314,6 +337,7 @@ export async function showStudio(root: HTMLElement): Promise<void> {
       h(
         'section',
         { class: 'side', 'aria-label': 'Diagram and simulator' },
+        enlarge,
         diagram,
         h(
           'form',

@@ -51,6 +51,7 @@ import {
   Webhook,
 } from '../webhooks/schema.js';
 import {
+  DrawDiagramQuery,
   WorkflowDiagramQuery,
   WorkflowDocument,
   WorkflowPublished,
@@ -484,6 +485,7 @@ export const routes = [
     auth: 'tenant',
     scope: 'workflow:read',
     summary: 'Draw a workflow document before publishing it (SVG); an invalid one is a 422 with every error.',
+    query: DrawDiagramQuery,
     body: WorkflowDocument,
     bodyValidation: 'domain',
     success: { status: 200, contentType: 'image/svg+xml' },

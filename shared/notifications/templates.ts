@@ -1,3 +1,4 @@
+import { toMajor } from '../money.js';
 import type { Order } from '../orders/schema.js';
 
 /**
@@ -51,13 +52,6 @@ export function templateProblems(template: string): string[] {
   return problems;
 }
 
-/** Minor units as the currency writes them: 12345 GBP is "123.45", 500 JPY is "500". */
-function money(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits as number;
-  return (minor / 10 ** digits).toFixed(digits);
-}
-
 /** Every placeholder's value for one order entering one stage. */
 export function templateValues(order: Order, stage: { id: string; label: string }): (name: string) => string {
   const { currency } = order.totals;
@@ -69,9 +63,9 @@ export function templateValues(order: Order, stage: { id: string; label: string 
     'customer.phone': order.customer?.phone ?? '',
     'shipping.method': order.shipping?.method ?? '',
     itemCount: String(order.items.length),
-    'totals.grand': money(order.totals.grand, currency),
-    'totals.items': money(order.totals.items, currency),
-    'totals.services': money(order.totals.services, currency),
+    'totals.grand': toMajor(order.totals.grand, currency),
+    'totals.items': toMajor(order.totals.items, currency),
+    'totals.services': toMajor(order.totals.services, currency),
     'totals.currency': currency,
     createdAt: order.createdAt,
   };

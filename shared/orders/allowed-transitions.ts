@@ -1,6 +1,8 @@
 import type { Principal } from '../auth/api-keys.js';
-import { type Problem, ProblemError } from '../problem.js';
+import type { Scope } from '../auth/scopes.js';
+import type { Problem } from '../problem.js';
 import type { Workflow } from '../workflow/schema.js';
+import { judged } from './allowed-operations.js';
 import type { OrderRecord } from './order-store.js';
 import type { Order } from './schema.js';
 import { planManualTransition, stageOf } from './transitions.js';
@@ -22,13 +24,14 @@ const SOME_SHIPMENT = { carrier: 'carrier', trackingNumber: 'tracking' };
 /**
  * The manual transitions of the order's current stage, each judged by the planner the API
  * runs (transitions.ts) for this caller: the reason a refused one gives is the very problem
- * `POST /orders/{id}/transitions` would answer.
+ * `POST /orders/{id}/transitions` would answer, a missing `scope` included.
  */
 export function transitionOptions(
   order: Order,
   workflow: Workflow,
   principal: Principal,
   now: Date,
+  scope: Scope,
 ): TransitionOption[] {
   return stageOf(workflow, order.stage)
     .transitions.filter((transition) => !transition.auto)
@@ -39,20 +42,19 @@ export function transitionOptions(
         label: stageOf(workflow, transition.to).label,
         needsShipment,
       };
-      try {
-        planManualTransition({
-          record: { order } as OrderRecord,
-          workflow,
-          request: { to: transition.to, ...(needsShipment ? { shipment: SOME_SHIPMENT } : {}) },
-          principal,
-          actor: { type: 'key', keyId: principal.keyId, role: principal.role },
-          ifMatchVersion: undefined,
-          now,
-        });
-        return { ...option, allowed: true };
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        return { ...option, allowed: false, problem: error.toProblem() };
-      }
+      return {
+        ...option,
+        ...judged(principal, scope, () =>
+          planManualTransition({
+            record: { order } as OrderRecord,
+            workflow,
+            request: { to: transition.to, ...(needsShipment ? { shipment: SOME_SHIPMENT } : {}) },
+            principal,
+            actor: { type: 'key', keyId: principal.keyId, role: principal.role },
+            ifMatchVersion: undefined,
+            now,
+          }),
+        ),
+      };
     });
 }

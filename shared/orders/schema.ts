@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HOLD_REASONS } from './hold-reasons.js';
 
 /** Per-order limits from the API contract. */
 export const orderLimits = { items: 500, services: 100, attachments: 50, metadataKeys: 50 } as const;
@@ -144,8 +145,6 @@ export const ShipmentRecord = z.object({
   shippedAt: z.iso.datetime(),
 });
 export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
-
-export const HOLD_REASONS = ['payment', 'fraud_review', 'customer_request', 'stock', 'other'] as const;
 
 export const PlaceHoldRequest = z.strictObject({
   reason: z.enum(HOLD_REASONS),
@@ -333,6 +332,11 @@ export const TransitionRequest = z.strictObject({
 });
 export type TransitionRequest = z.output<typeof TransitionRequest>;
 
+const OperationOption = z.object({
+  allowed: z.boolean().describe('Whether the call would succeed now (given what a person enters).'),
+  problem: z.record(z.string(), z.unknown()).optional().describe('What the call would answer now.'),
+});
+
 export const TransitionOptions = z.object({
   stage: z.string(),
   version: z.int(),
@@ -345,6 +349,23 @@ export const TransitionOptions = z.object({
       problem: z.record(z.string(), z.unknown()).optional().describe('What moving there would answer now.'),
     }),
   ),
+  operations: z
+    .object({
+      placeHold: OperationOption,
+      releaseHold: OperationOption,
+      createShipment: OperationOption,
+      requestReturn: OperationOption,
+      returns: z.array(
+        z.object({
+          id: z.string(),
+          receive: OperationOption,
+          refund: OperationOption,
+          reject: OperationOption,
+        }),
+      ),
+    })
+    .optional()
+    .describe("The order's holds, shipments and returns calls, each judged the same way for this key."),
 });
 
 export const MigrateRequest = z.strictObject({ toVersion: z.int().min(0) });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Actor } from '../orders/schema.js';
+import { Actor, Currency } from '../orders/schema.js';
 
 const Issue = z.object({ path: z.string(), message: z.string() });
 
@@ -35,4 +35,9 @@ export const WorkflowVersionDetail = WorkflowVersionSummary.extend({
 
 export const WorkflowDiagramQuery = z.strictObject({
   version: z.coerce.number().int().min(0).optional(),
+  currency: Currency.optional().describe(
+    'Show amounts in conditions in this currency ("total under £500.00").',
+  ),
 });
+
+export const DrawDiagramQuery = WorkflowDiagramQuery.pick({ currency: true });

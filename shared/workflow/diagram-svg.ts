@@ -4,8 +4,7 @@
  * (the api function lays out in a worker bundled on its own, adapters/node/svg-layout-worker.mjs).
  */
 import type { Viz } from '@viz-js/viz';
-import { workflowToDot } from './diagram.js';
-import type { Workflow } from './schema.js';
+import type { SvgRenderer } from './diagram-renderer.js';
 
 let viz: Promise<Viz> | undefined;
 
@@ -16,6 +15,5 @@ export async function dotToSvg(dot: string): Promise<string> {
   return (await viz).renderString(dot, { format: 'svg' });
 }
 
-export async function workflowToSvg(workflow: Workflow): Promise<string> {
-  return dotToSvg(workflowToDot(workflow));
-}
+/** Layout in this thread, unbounded: for the command line and tests, not for a server. */
+export const graphvizInProcess: SvgRenderer = { render: dotToSvg };

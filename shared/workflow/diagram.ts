@@ -7,14 +7,27 @@
  * events it emits, and the picture carries the workflow's name and a legend. Manual, auto
  * and timeout edges leave and enter their boxes on different sides, so they never overlap.
  */
+import type { SvgRenderer } from './diagram-renderer.js';
+import { ARIMO_WOFF2_BASE64 } from './fonts/arimo.js';
 import { durationInWords, guardsInWords } from './in-words.js';
 import type { Stage, Workflow } from './schema.js';
 
 type Edge = { from: string; to: string; kind: 'manual' | 'auto' | 'timeout' | 'error'; label?: string };
 
-function edgesOf(stage: Stage): Edge[] {
+export interface DiagramOptions {
+  /** The currency amounts in conditions are shown in ("total under £500.00"). */
+  currency?: string;
+}
+
+/**
+ * The one font the SVG uses, embedded in it: Arimo has the metrics Graphviz sizes boxes with
+ * for Arial and Helvetica, so every label fits its box on any machine, with or without fonts.
+ */
+const FONT = 'Arimo';
+
+function edgesOf(stage: Stage, options: DiagramOptions = {}): Edge[] {
   const edges: Edge[] = stage.transitions.map((transition) => {
-    const words = guardsInWords(transition);
+    const words = guardsInWords(transition, options.currency);
     return {
       from: stage.id,
       to: transition.to,
@@ -43,7 +56,7 @@ function edgesOf(stage: Stage): Edge[] {
   return edges;
 }
 
-export function workflowToMermaid(workflow: Workflow): string {
+export function workflowToMermaid(workflow: Workflow, options: DiagramOptions = {}): string {
   const text = (value: string) => `"${value.replaceAll('"', '#quot;')}"`;
   const lines = ['---', `title: ${text(workflow.name)}`, '---', 'flowchart LR'];
   for (const stage of workflow.stages) {
@@ -55,7 +68,7 @@ export function workflowToMermaid(workflow: Workflow): string {
     // [[...]] draws the double border of a final stage.
     lines.push(stage.final ? `  ${stage.id}[[${text(label)}]]` : `  ${stage.id}[${text(label)}]`);
   }
-  for (const edge of workflow.stages.flatMap(edgesOf)) {
+  for (const edge of workflow.stages.flatMap((stage) => edgesOf(stage, options))) {
     const arrow = edge.kind === 'manual' ? '-->' : edge.kind === 'error' ? '==>' : '-.->';
     const label = edge.label?.replaceAll('\n', '<br/>');
     lines.push(`  ${edge.from} ${arrow}${label ? `|${text(label)}|` : ''} ${edge.to}`);
@@ -63,17 +76,15 @@ export function workflowToMermaid(workflow: Workflow): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function workflowToDot(workflow: Workflow): string {
+export function workflowToDot(workflow: Workflow, options: DiagramOptions = {}): string {
   const quote = (value: string) =>
     `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
   const lines = [
     'digraph workflow {',
     '  rankdir=LR;',
-    `  label=${quote(workflow.name)}; labelloc=t; labeljust=l; fontname="Helvetica"; fontsize=16;`,
-    // Graphviz sizes boxes with Helvetica's metrics; browsers often draw a wider sans-serif, so
-    // boxes keep room to spare.
-    '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=12, margin="0.3,0.12"];',
-    '  edge [fontname="Helvetica", fontsize=10];',
+    `  label=${quote(workflow.name)}; labelloc=t; labeljust=l; fontname="${FONT}"; fontsize=16;`,
+    `  node [shape=box, style=rounded, fontname="${FONT}", fontsize=12, margin="0.3,0.12"];`,
+    `  edge [fontname="${FONT}", fontsize=10];`,
   ];
   for (const stage of workflow.stages) {
     const actions = stage.onEnter.map((action) => `${action.id} (${action.type})`);
@@ -99,7 +110,7 @@ export function workflowToDot(workflow: Workflow): string {
     timeout: 'tailport=n, headport=n',
     error: 'tailport=s, headport=n',
   };
-  for (const edge of workflow.stages.flatMap(edgesOf)) {
+  for (const edge of workflow.stages.flatMap((stage) => edgesOf(stage, options))) {
     const attributes = [
       `style=${styles[edge.kind]}`,
       ports[edge.kind],
@@ -119,4 +130,22 @@ export function workflowToDot(workflow: Workflow): string {
     '}',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The laid-out SVG with its font inside, so it draws the same wherever it is shown. */
+export function withEmbeddedFont(svg: string): string {
+  const style = `<style>@font-face{font-family:"${FONT}";src:url(data:font/woff2;base64,${ARIMO_WOFF2_BASE64}) format("woff2")}</style>`;
+  return svg.replace(/<svg\b[^>]*>/, (open) => `${open}\n${style}`);
+}
+
+/**
+ * The workflow as SVG with its font inside, laid out by `renderer`: the API bounds the layout
+ * (diagram-renderer.ts); in process, Graphviz itself (`graphvizInProcess`, diagram-svg.ts).
+ */
+export async function workflowToSvg(
+  workflow: Workflow,
+  options: DiagramOptions,
+  renderer: SvgRenderer,
+): Promise<string> {
+  return withEmbeddedFont(await renderer.render(workflowToDot(workflow, options)));
 }

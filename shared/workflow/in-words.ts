@@ -1,7 +1,8 @@
 /**
  * A workflow's rules in words for the people who run it (the diagram): conditions
- * ("total under 500.00"), durations ("14 days") and guards.
+ * ("total under £500.00"), durations ("14 days") and guards.
  */
+import { formatMoney } from '../money.js';
 import { durationSeconds } from './duration.js';
 import type { Condition, Transition } from './schema.js';
 
@@ -37,16 +38,35 @@ const REQUIREMENT_WORDS: Record<string, string> = {
 const fieldInWords = (field: string) =>
   FIELD_WORDS[field] ?? (field.startsWith('metadata.') ? `metadata "${field.slice(9)}"` : field);
 
-/** Totals are minor units: 50000 reads as 500.00 (in the order's currency). */
-function valueInWords(field: string, value: string | number | boolean): string {
-  if (typeof value === 'number' && field.startsWith('totals.')) return (value / 100).toFixed(2);
+/**
+ * Totals are minor units: 50000 reads as £500.00 in the currency the condition itself tests
+ * (`totals.currency eq "GBP"` beside it), else the one the diagram is drawn for, else 500.00.
+ */
+function valueInWords(field: string, value: string | number | boolean, currency?: string): string {
+  if (typeof value === 'number' && field.startsWith('totals.')) {
+    return currency ? formatMoney(value, currency, 'en') : (value / 100).toFixed(2);
+  }
   return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
-export function conditionInWords(condition: Condition): string {
-  if ('all' in condition) return condition.all.map(conditionInWords).join(' and ');
-  if ('any' in condition) return `(${condition.any.map(conditionInWords).join(' or ')})`;
-  if ('not' in condition) return `not (${conditionInWords(condition.not)})`;
+/** The currency a group of conditions all hold to, when one of them tests it. */
+function currencyTested(conditions: Condition[]): string | undefined {
+  for (const condition of conditions) {
+    if ('field' in condition && condition.field === 'totals.currency' && condition.op === 'eq') {
+      return typeof condition.value === 'string' ? condition.value : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function conditionInWords(condition: Condition, currency?: string): string {
+  if ('all' in condition) {
+    const tested = currencyTested(condition.all) ?? currency;
+    return condition.all.map((part) => conditionInWords(part, tested)).join(' and ');
+  }
+  if ('any' in condition)
+    return `(${condition.any.map((part) => conditionInWords(part, currency)).join(' or ')})`;
+  if ('not' in condition) return `not (${conditionInWords(condition.not, currency)})`;
   const field = fieldInWords(condition.field);
   switch (condition.op) {
     case 'exists':
@@ -57,7 +77,7 @@ export function conditionInWords(condition: Condition): string {
       if (typeof condition.value === 'boolean' && condition.field === 'allItemsReady') {
         return condition.value === (condition.op === 'eq') ? 'all lines ready' : 'not all lines ready';
       }
-      return `${field} ${OP_WORDS[condition.op]} ${valueInWords(condition.field, condition.value)}`;
+      return `${field} ${OP_WORDS[condition.op]} ${valueInWords(condition.field, condition.value, currency)}`;
   }
 }
 
@@ -83,10 +103,11 @@ export function durationInWords(duration: string): string {
 }
 
 /** A transition's guards, one phrase each: who may take it, what it needs, when it holds. */
-export function guardsInWords(transition: Transition): string[] {
+export function guardsInWords(transition: Transition, currency?: string): string[] {
   const words: string[] = [];
-  if (transition.auto) words.push(transition.when ? `auto if ${conditionInWords(transition.when)}` : 'auto');
-  else if (transition.when) words.push(`if ${conditionInWords(transition.when)}`);
+  const when = transition.when && conditionInWords(transition.when, currency);
+  if (transition.auto) words.push(when ? `auto if ${when}` : 'auto');
+  else if (when) words.push(`if ${when}`);
   if (transition.roles) words.push(`by ${transition.roles.join(' or ')}`);
   if (transition.requires?.length) {
     words.push(`needs ${transition.requires.map((name) => REQUIREMENT_WORDS[name] ?? name).join(', ')}`);

@@ -128,9 +128,11 @@ describe.concurrent('orderflow workflow compile', () => {
 describe.concurrent('orderflow workflow diagram', () => {
   it('writes an SVG file with -o and prints Mermaid with --mermaid', async () => {
     const out = join(dir, 'print-shop.svg');
-    const [written, mermaid] = await Promise.all([
+    const [written, mermaid, inEuros, badCurrency] = await Promise.all([
       orderflow('workflow', 'diagram', example, '-o', out),
       orderflow('workflow', 'diagram', example, '--mermaid'),
+      orderflow('workflow', 'diagram', example, '--mermaid', '--currency', 'EUR'),
+      orderflow('workflow', 'diagram', example, '--currency', 'euro'),
     ]);
     expect(written).toMatchObject({ code: 0, stdout: `wrote ${out}\n` });
     const svg = await readFile(out, 'utf8');
@@ -141,6 +143,9 @@ describe.concurrent('orderflow workflow diagram', () => {
     expect(mermaid.stdout).toContain(
       'approved -.->|"auto if total under 500.00 and backordered lines is 0"| production',
     );
+    expect(inEuros.stdout).toContain('"auto if total under €500.00 and backordered lines is 0"');
+    expect(badCurrency).toMatchObject({ code: 1, stdout: '' });
+    expect(badCurrency.stderr).toContain('--currency euro: not an ISO-4217 code such as GBP.');
   });
 });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import chromium from '@sparticuz/chromium';
 import { type Browser, type Page, chromium as playwright } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { sampleOrder, useStack } from '../support/stack.js';
 
 const api = useStack();
@@ -82,8 +83,15 @@ describe('the workflow studio', () => {
     ]);
     await page.getByText('Refused steps (1)').waitFor();
     await page.getByText('The order cannot move from "production" to "shipped".').first().waitFor();
-    await page.locator('img.diagram[src^="data:image/svg+xml"]').waitFor();
+    const diagram = page.locator('img.diagram[src^="data:image/svg+xml"]');
+    await diagram.waitFor();
     await page.screenshot({ path: `${screenshots}console-studio.png` });
+    const small = (await diagram.boundingBox())?.width ?? 0;
+    await page.getByRole('button', { name: 'Enlarge diagram' }).click();
+    expect((await diagram.boundingBox())?.width).toBeGreaterThan(2 * small);
+    await page.screenshot({ path: `${screenshots}console-studio-diagram.png` });
+    await page.keyboard.press('Escape');
+    expect((await diagram.boundingBox())?.width).toBe(small);
   }, 120_000);
 
   it('tells a key without workflow:write why it cannot publish', async () => {
@@ -104,11 +112,23 @@ describe('the workflow studio', () => {
 });
 
 describe('the order board', () => {
-  it('moves an order across the board and shows why a refused transition is refused', async () => {
-    const created = await api.call('/v1/orders', { method: 'POST', key: tenant.apiKey, body: sampleOrder });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+  it('creates an order, moves it across the board and shows why a refused transition is refused', async () => {
     const page = await openConsole(tenant.apiKey, 'board');
+    await page.getByText('New order').click();
+    const orderJson = page.getByLabel('Order (JSON, as POST /v1/orders takes it)');
+    await orderJson.fill(JSON.stringify({ ...sampleOrder, currency: 'pounds' }));
+    await page.getByRole('button', { name: 'Create order' }).click();
+    await page.getByRole('alert').filter({ hasText: '/currency' }).waitFor();
+    await orderJson.fill(JSON.stringify(sampleOrder));
+    await page.getByRole('button', { name: 'Create order' }).click();
+    await page.getByText('Order created.').waitFor();
+    const id = (
+      (await page.getByRole('heading', { level: 3, name: /^Order ord_/ }).textContent()) ?? ''
+    ).slice(6);
+    expect((await api.call(`/v1/orders/${id}`, { key: tenant.apiKey })).body.customer).toEqual(
+      sampleOrder.customer,
+    );
+    await page.getByText('New order').click();
     const quote = page.getByRole('region', { name: 'Quote orders' });
     await quote.locator(`[data-order="${id}"]`).click();
     await page.getByRole('button', { name: 'Proof sent' }).click();
@@ -124,4 +144,116 @@ describe('the order board', () => {
     await page.screenshot({ path: `${screenshots}console-board.png`, fullPage: true });
     expect((await api.call(`/v1/orders/${id}`, { key: tenant.apiKey })).body.stage).toBe('proofing');
   }, 120_000);
+});
+
+describe("the order board's holds, shipments and returns", () => {
+  /** An order of 2 × SHIP-A and 1 × SHIP-B under the built-in default, brought to `completed` (a shipping stage). */
+  async function completedOrder(key: string): Promise<string> {
+    const created = await api.call('/v1/orders', {
+      method: 'POST',
+      key,
+      body: {
+        currency: 'EUR',
+        customer: { name: 'Grace Hopper', email: 'grace@example.com' },
+        items: [
+          { sku: 'SHIP-A', name: 'Posters', quantity: 2, unitPrice: 1250 },
+          { sku: 'SHIP-B', name: 'Banner', quantity: 1, unitPrice: 4000 },
+        ],
+        shipping: { method: 'pickup' },
+      },
+    });
+    const id = created.body.id as string;
+    const move = (to: string) =>
+      api.call(`/v1/orders/${id}/transitions`, { method: 'POST', key, body: { to } });
+    expect((await move('submitted')).status).toBe(200);
+    expect((await move('confirmed')).status).toBe(200);
+    await eventually('the confirmed actions', async () =>
+      (await api.call(`/v1/orders/${id}`, { key })).body.actions.state === 'succeeded' ? true : undefined,
+    );
+    expect((await move('completed')).status).toBe(200);
+    return id;
+  }
+
+  it('holds and releases an order, ships part of it, and takes a return through to its refund', async () => {
+    const shop = await api.newTenant('Poster shop');
+    const id = await completedOrder(shop.apiKey);
+    const page = await openConsole(shop.apiKey, 'board');
+    await page.getByRole('region', { name: 'Completed orders' }).locator(`[data-order="${id}"]`).click();
+    const details = page.getByRole('region', { name: 'Order details' });
+    const status = (text: string) => details.getByRole('status').filter({ hasText: text }).waitFor();
+    const reasonOf = async (name: string) =>
+      page
+        .locator(
+          `#${await details.getByRole('button', { name, exact: true }).getAttribute('aria-describedby')}`,
+        )
+        .textContent();
+
+    await details.getByLabel('Hold reason').selectOption('fraud_review');
+    await details.getByLabel('Hold note').fill('card country differs');
+    await details.getByRole('button', { name: 'Place hold' }).click();
+    await status('Hold placed.');
+    await details.getByText('fraud_review — card country differs').waitFor();
+    expect(await details.getByRole('button', { name: 'Shipped', exact: true }).isDisabled()).toBe(true);
+    expect(await reasonOf('Shipped')).toContain('The order is on hold');
+    expect((await api.call(`/v1/orders/${id}`, { key: shop.apiKey })).body.holds).toEqual([
+      expect.objectContaining({ reason: 'fraud_review', note: 'card country differs' }),
+    ]);
+    await details.getByRole('button', { name: 'Release fraud_review' }).click();
+    await status('Hold released.');
+    await details.getByText('Not on hold.').waitFor();
+
+    await details.getByLabel('Parcel carrier').fill('UPS');
+    await details.getByLabel('Parcel tracking number').fill('1Z-1');
+    await details.getByLabel('Ship SHIP-A').fill('1');
+    await details.getByLabel('Ship SHIP-B').fill('0');
+    await details.getByRole('button', { name: 'Record shipment' }).click();
+    await status('Shipment recorded.');
+    await details.getByText('UPS 1Z-1: 1 × SHIP-A').waitFor();
+    const shipped = (await api.call(`/v1/orders/${id}`, { key: shop.apiKey })).body;
+    expect(shipped.stage).toBe('completed');
+    expect(shipped.items.map((item: { shippedQuantity?: number }) => item.shippedQuantity ?? 0)).toEqual([
+      1, 0,
+    ]);
+
+    await details.getByLabel('Return SHIP-A').fill('1');
+    await details.getByLabel('Return reason').fill('torn');
+    await details.getByRole('button', { name: 'Request return' }).click();
+    await status('Return requested.');
+    await details.getByLabel('Restock').check();
+    await details.getByRole('button', { name: 'Receive' }).click();
+    await status('Return received.');
+    expect(await details.getByRole('button', { name: 'Receive' }).isDisabled()).toBe(true);
+    expect(await reasonOf('Receive')).toContain('The return is received; it cannot become received.');
+
+    const { body: staff } = await api.call(`/v1/admin/tenants/${shop.tenantId}/keys`, {
+      method: 'POST',
+      key: api.adminKey,
+      body: { role: 'staff' },
+    });
+    const staffPage = await openConsole(staff.apiKey, 'board');
+    await staffPage.getByRole('region', { name: 'Completed orders' }).locator(`[data-order="${id}"]`).click();
+    const staffRefund = staffPage
+      .getByRole('region', { name: 'Order details' })
+      .getByRole('button', { name: 'Refund' });
+    expect(await staffRefund.isDisabled()).toBe(true);
+    expect(
+      await staffPage.locator(`#${await staffRefund.getAttribute('aria-describedby')}`).textContent(),
+    ).toContain('"orders:approve"');
+
+    expect(await details.getByLabel('Refund amount (EUR)').inputValue()).toBe('12.50');
+    await details.getByLabel('Refund amount (EUR)').fill('10.00');
+    await details.getByRole('button', { name: 'Refund' }).click();
+    await status('Return refunded.');
+    await details.getByText('refunded: 1 × SHIP-A, worth €12.50, refunded €10.00').waitFor();
+    await page.screenshot({ path: `${screenshots}console-order-operations.png`, fullPage: true });
+    const { body: returns } = await api.call(`/v1/orders/${id}/returns`, { key: shop.apiKey });
+    expect(returns.items).toEqual([
+      expect.objectContaining({
+        status: 'refunded',
+        items: [{ sku: 'SHIP-A', quantity: 1, reason: 'torn' }],
+        restocked: true,
+        refund: expect.objectContaining({ amount: 1000 }),
+      }),
+    ]);
+  }, 180_000);
 });

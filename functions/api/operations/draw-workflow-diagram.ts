@@ -4,7 +4,7 @@ import type { Operation } from './index.js';
 
 /** Draws a document before it is published (the studio's live diagram). */
 export const drawWorkflowDiagram: Operation<'drawWorkflowDiagram'> = async (
-  { body },
+  { body, query },
   { workflows, svgRenderer },
 ) => {
   const result = workflows.validate(body);
@@ -14,10 +14,14 @@ export const drawWorkflowDiagram: Operation<'drawWorkflowDiagram'> = async (
     });
   }
   assertDrawable(result.workflow);
-  const { workflowToDot } = await import('../../../shared/workflow/diagram.js');
+  const { workflowToSvg } = await import('../../../shared/workflow/diagram.js');
   return {
     statusCode: 200,
     headers: { 'content-type': 'image/svg+xml' },
-    body: await svgRenderer.render(workflowToDot(result.workflow)),
+    body: await workflowToSvg(
+      result.workflow,
+      query.currency ? { currency: query.currency } : {},
+      svgRenderer,
+    ),
   };
 };

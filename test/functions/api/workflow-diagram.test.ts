@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { denseWorkflow } from '../../../examples/dense-workflow.js';
 import { diagramLimits } from '../../../shared/workflow/diagram-renderer.js';
@@ -35,5 +36,27 @@ describe('the workflow diagram of a dense workflow', () => {
     const svg = await api.call('/v1/workflow/diagram', { key: apiKey });
     expect(svg.status).toBe(200);
     expect(svg.body).toContain('<svg');
+  });
+});
+
+describe('the workflow diagram', () => {
+  it('shows amounts in the currency asked for, and carries the one font it is drawn in', async () => {
+    const { apiKey } = await api.newTenant('Print shop');
+    const printShop = JSON.parse(
+      readFileSync(new URL('../../../examples/print-shop.workflow.json', import.meta.url), 'utf8'),
+    );
+    const drawn = await api.call('/v1/workflow/diagram?currency=EUR', {
+      method: 'POST',
+      key: apiKey,
+      body: printShop,
+    });
+    expect(drawn.status).toBe(200);
+    expect(drawn.body).toContain('total under €500.00');
+    expect(drawn.body).toContain('@font-face{font-family:"Arimo";src:url(data:font/woff2;base64,');
+    expect(new Set(drawn.body.match(/font-family="[^"]*"/g))).toEqual(new Set(['font-family="Arimo"']));
+
+    const refused = await api.call('/v1/workflow/diagram?currency=euro', { key: apiKey });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: '/query/currency' })]);
   });
 });

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { arimoModule } from '../../../scripts/write-diagram-font.js';
 import { defaultWorkflow } from '../../../shared/workflow/default-workflow.js';
-import { workflowToMermaid } from '../../../shared/workflow/diagram.js';
-import { workflowToSvg } from '../../../shared/workflow/diagram-svg.js';
+import { workflowToMermaid, workflowToSvg } from '../../../shared/workflow/diagram.js';
+import { graphvizInProcess } from '../../../shared/workflow/diagram-svg.js';
 import { workflowDocumentSchema } from '../../../shared/workflow/schema.js';
 
 const custom = workflowDocumentSchema.parse({
@@ -59,14 +61,14 @@ function svgRootOf(text: string): string | undefined {
 
 describe('workflowToSvg', () => {
   it('renders a well-formed SVG that names every stage of the default workflow', async () => {
-    const svg = await workflowToSvg(defaultWorkflow);
+    const svg = await workflowToSvg(defaultWorkflow, {}, graphvizInProcess);
     expect(svgRootOf(svg)).toBe('svg');
     for (const stage of defaultWorkflow.stages) expect(svg).toContain(`>${stage.label}</text>`);
     expect(svg).toContain('inventory.reserve&#45;0 (inventory.reserve)');
   });
 
   it('escapes labels and draws auto, timeout and failure edges differently from manual ones', async () => {
-    const svg = await workflowToSvg(custom);
+    const svg = await workflowToSvg(custom, {}, graphvizInProcess);
     expect(svgRootOf(svg)).toBe('svg');
     expect(svg).toContain('Review &amp; &quot;approve&quot;');
     expect(svg).toContain('after 3 days');
@@ -103,5 +105,12 @@ describe('workflowToMermaid', () => {
     expect(text).toContain('review -.->|"after 3 days"| rejected');
     expect(text).toContain('review ==>|"if score fails"| rejected');
     expect(text).toContain('review --> approved');
+  });
+});
+
+describe('the font the diagram embeds', () => {
+  it('is the one generated from the font package (npm run fonts)', () => {
+    const shipped = readFileSync(new URL('../../../shared/workflow/fonts/arimo.ts', import.meta.url), 'utf8');
+    expect(shipped).toBe(arimoModule());
   });
 });

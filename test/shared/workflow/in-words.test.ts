@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { conditionInWords, durationInWords, guardsInWords } from '../../../shared/workflow/in-words.js';
-import { transitionSchema } from '../../../shared/workflow/schema.js';
+import { type Condition, transitionSchema } from '../../../shared/workflow/schema.js';
 
 describe('a workflow in words', () => {
+  it('shows totals in the currency the condition tests, else the one it is read for', () => {
+    const inYen = {
+      all: [
+        { field: 'totals.currency', op: 'eq', value: 'JPY' },
+        { field: 'totals.grand', op: 'lt', value: 50000 },
+      ],
+    } satisfies Condition;
+    expect(conditionInWords(inYen, 'GBP')).toBe('currency is "JPY" and total under ¥50,000');
+    expect(conditionInWords({ any: [{ field: 'totals.grand', op: 'gt', value: 1999 }, inYen] }, 'EUR')).toBe(
+      '(total over €19.99 or currency is "JPY" and total under ¥50,000)',
+    );
+  });
+
   it('reads conditions as a person would say them, totals in major units', () => {
     expect(
       conditionInWords({
@@ -13,6 +26,9 @@ describe('a workflow in words', () => {
       }),
     ).toBe('total under 500.00 and backordered lines is 0');
     expect(conditionInWords({ field: 'allItemsReady', op: 'eq', value: true })).toBe('all lines ready');
+    expect(conditionInWords({ field: 'totals.grand', op: 'gte', value: 50000 }, 'GBP')).toBe(
+      'total at least £500.00',
+    );
     expect(conditionInWords({ not: { field: 'metadata.rush', op: 'exists' } })).toBe(
       'not (metadata "rush" is set)',
     );
