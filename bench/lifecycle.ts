@@ -433,15 +433,12 @@ try {
     const ids: string[] = [];
     const failures: string[] = [];
     const started = performance.now();
-    let busySeconds = 0;
     const one = async () => {
-      const begun = performance.now();
       try {
         ids.push(await lifecycle(key));
       } catch (error) {
         failures.push((error as Error).message);
       }
-      busySeconds += (performance.now() - begun) / 1000;
       progress(ids.length, failures.length, count, started);
     };
     if (openRate === undefined) {
@@ -464,9 +461,7 @@ try {
       await Promise.all(underWay);
     }
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const seconds = (performance.now() - started) / 1000;
-    // Lifecycles under way on average (Little's law); the closed loop's is its client count.
-    return { ids, failures, started, seconds, meanConcurrency: busySeconds / seconds };
+    return { ids, failures, started, seconds: (performance.now() - started) / 1000 };
   }
 
   /** Until every shipped order's webhook arrived and every execution ended (30 s at most). */
@@ -542,7 +537,11 @@ try {
     const putsPerSecond = Math.max(ceilingBefore, ceilingAfter);
     // The measured run's own requests, replayed raw at its concurrency after a warm-up replay.
     const groups = requestsPerOrder(recorded, idempotencyKeys);
-    const replayConcurrency = rate === undefined ? concurrency : Math.max(1, Math.round(run.meanConcurrency));
+    // As many requests at a time as the run had on average (Little's law): its clients' own,
+    // and the tasks', engine's and pollers' beside them.
+    const requestsInFlight =
+      recorded.reduce((sum, request) => sum + (request.ms ?? 0), 0) / 1000 / driveSeconds;
+    const replayConcurrency = Math.max(1, Math.round(requestsInFlight));
     await replay({
       endpoint: stack.dynamo.endpoint,
       tableName: `${TABLE_NAME}-replay-warm-up`,

@@ -47,7 +47,8 @@ export function requestsPerOrder(
 /** The same request addressed to another table (top level, transactions and batches). */
 export function retarget(value: unknown, tableName: string): unknown {
   if (Array.isArray(value)) return value.map((entry) => retarget(entry, tableName));
-  if (value === null || typeof value !== 'object') return value;
+  // Binary attribute values (packed JSON) are data too.
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, entry]) => {
       if (key === 'TableName' && typeof entry === 'string') return [key, tableName];

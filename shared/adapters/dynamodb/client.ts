@@ -26,6 +26,8 @@ export interface CapacityCollector {
 export interface RecordedRequest {
   command: string;
   input: Record<string, unknown>;
+  /** How long it took, answer included. */
+  ms?: number;
 }
 
 export function newCapacityCollector(): CapacityCollector {
@@ -71,11 +73,18 @@ export function collectCapacity(client: DynamoDBClient, collector: CapacityColle
   // By the build step a document client has marshalled the input: what is recorded is what is sent.
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      collector.requests?.push({
+      if (!collector.requests) return next(args);
+      const request: RecordedRequest = {
         command: context.commandName ?? 'unknown',
         input: structuredClone(args.input as Record<string, unknown>),
-      });
-      return next(args);
+      };
+      collector.requests.push(request);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        request.ms = performance.now() - started;
+      }
     },
     { step: 'build', name: 'orderflowRequestRecorder' },
   );
