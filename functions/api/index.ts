@@ -1,15 +1,14 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsSecretBox } from '../../shared/adapters/aws/kms-secret-box.js';
 import { attachmentsS3Client } from '../../shared/adapters/aws/s3-client.js';
 import { S3ObjectStorage } from '../../shared/adapters/aws/s3-object-storage.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue.js';
-import { StepFunctionsEngine } from '../../shared/adapters/aws/step-functions-engine.js';
 import { FileConsoleAssets } from '../../shared/adapters/node/file-console-assets.js';
 import { WorkerSvgRenderer } from '../../shared/adapters/node/worker-svg-renderer.js';
 import { hashApiKey } from '../../shared/auth/api-keys.js';
 import { env, secretString } from '../runtime.js';
+import { stepFunctionsEngineFromEnv } from '../step-functions.js';
 import { createApiHandler } from './handler.js';
 import { wireApi } from './wiring.js';
 
@@ -25,14 +24,7 @@ export const handler = createApiHandler(
       allowLocal: false,
     },
     actionSigningKey: await secretString(env('ACTION_SIGNING_KEY_SECRET_ARN')),
-    engine: new StepFunctionsEngine(new SFNClient({}), {
-      stateMachineArnPrefix: env('STATE_MACHINE_ARN_PREFIX'),
-      stateMachineNamePrefix: env('STATE_MACHINE_NAME_PREFIX'),
-      executionRoleArn: env('STATE_MACHINE_ROLE_ARN'),
-      defaultStateMachineArn: env('DEFAULT_STATE_MACHINE_ARN'),
-      legacyDefaultStateMachineArn: env('LEGACY_DEFAULT_STATE_MACHINE_ARN'),
-      executionLogGroupArn: env('STATE_MACHINE_LOG_GROUP_ARN'),
-    }),
+    engine: stepFunctionsEngineFromEnv({ executionLogGroupArn: env('STATE_MACHINE_LOG_GROUP_ARN') }),
     workflowTargets: { tableName: env('TABLE_NAME'), taskFunctionArn: env('WORKFLOW_TASK_FUNCTION_ARN') },
     // infra/extra-bundles.ts puts the console's files beside this bundle.
     consoleAssets: new FileConsoleAssets(new URL('./console/', import.meta.url)),
