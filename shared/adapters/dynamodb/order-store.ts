@@ -162,14 +162,15 @@ function orderUpdateWrites(
       ? [orderAttributes.taskToken, orderAttributes.taskTokenStage]
       : []),
   ];
-  let tokenCondition = '';
-  if (change.enterStage || change.signal) {
-    names['#token'] = orderAttributes.taskToken;
-    if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
-    else {
-      values[':token'] = current.taskToken;
-      tokenCondition = ' AND #token = :token';
-    }
+  // Every change must see the token the read saw: one planned without a token (so without a
+  // re-check signal) must not commit after a wait parked in between, or that wait would rest
+  // on a stale order that nobody signals.
+  let tokenCondition: string;
+  names['#token'] = orderAttributes.taskToken;
+  if (current.taskToken === undefined) tokenCondition = ' AND attribute_not_exists(#token)';
+  else {
+    values[':token'] = current.taskToken;
+    tokenCondition = ' AND #token = :token';
   }
   const items: TransactItem[] = [
     {
@@ -178,8 +179,7 @@ function orderUpdateWrites(
         Key: keys.order(tenantId, next.id),
         UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
         // The version moves on with every change, so it alone proves nothing changed since the read;
-        // a change that signals must also see the token the read saw: a wait that parked in
-        // between would otherwise never be signalled.
+        // the token condition above covers the wait, whose write does not move the version.
         ConditionExpression: `#order.#version = :version AND #entry = :entry${tokenCondition}`,
         ExpressionAttributeNames: { ...names, '#order': orderAttributes.order },
         ExpressionAttributeValues: values,
